@@ -1,0 +1,50 @@
+"""The command line: `python -m pipeline extract|check-rules ...`. Thin: parse, then call."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import PipelineError
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="run the pipeline on raw/ into output/")
+    ex.add_argument("--raw", type=Path, default=Path("raw"), help="folder of raw *.txt files (default: raw)")
+    ex.add_argument("--rules", type=Path, default=Path("rules"), help="rule folder (default: rules)")
+    ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    ex.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of cores)")
+    ex.add_argument("--no-ner", action="store_true", help="skip the GiNZA NER stage (rules only)")
+    ex.add_argument("--fail-fast", action="store_true", help="stop at the first failing document")
+
+    ck = sub.add_parser("check-rules", help="validate every rule file and exit")
+    ck.add_argument("--rules", type=Path, default=Path("rules"))
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "extract":
+            from .run import Settings, run
+
+            jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+            return run(Settings(raw=args.raw, rules=args.rules, out=args.out, jobs=jobs, ner=not args.no_ner,
+                                fail_fast=args.fail_fast, progress=sys.stderr.isatty()))
+        if args.command == "check-rules":
+            from .ruleset import load_rules
+
+            rules = load_rules(args.rules)
+            print(f"{len(rules.files)} rule files in {args.rules}/ are valid")
+            return 0
+    except PipelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; output/ left as it was", file=sys.stderr)
+        return 130
+    return 2

@@ -1,0 +1,192 @@
+"""The document model: one frozen record per table row, one `Document` per raw file.
+
+Every span (`start`, `end`) is a Python string index into `Document.text`, the raw
+file's text as `open(path, newline=None)` returns it with the BOM removed. Stages
+never rewrite that text; they add tuples of records with `dataclasses.replace`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Block:
+    """One non-empty line of the raw text, classified by `kind`."""
+
+    block_id: int
+    section_id: int | None
+    kind: str  # heading|paragraph|figure_ref|document_ref|caption|caption_duplicate|footnote|boilerplate
+    start: int
+    end: int
+    text: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A node of the heading tree; `start`/`end` cover the heading and its body."""
+
+    section_id: int
+    parent_id: int | None
+    level: int
+    label: str
+    title: str
+    path: str
+    start: int
+    end: int
+    block_id: int  # the heading block
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_id: int
+    block_id: int
+    section_id: int | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Token:
+    """A MeCab (fugashi + unidic-lite) token; digits and other unknown words have empty lemma/reading."""
+
+    token_id: int
+    block_id: int
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos1: str
+    pos2: str
+    pos3: str
+    pos4: str
+    reading: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A raw GiNZA NER mention (Sekine's extended label plus an OntoNotes-style label)."""
+
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    label: str
+    ontonotes: str
+
+
+@dataclass(frozen=True)
+class DateMention:
+    section_id: int | None
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    value: str
+    granularity: str  # day|month|year
+    relative: bool
+    modifier: str  # from|until|approx|""
+    fiscal: bool
+    rule: str
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    section_id: int | None
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    name: str
+    title: str
+    country: str
+    former: bool
+    person_id: str
+    source: str  # rule|ner|rule+ner
+    rule: str
+
+
+@dataclass(frozen=True)
+class VenueMention:
+    section_id: int | None
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    name: str
+    country: str
+    meeting_id: int | None
+    source: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    section_id: int | None
+    meeting_id: int | None
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    type: str  # agree|confirm|share|welcome|state|request
+    actor: str  # "both" or a person_id
+    content: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    section_id: int | None
+    meeting_id: int
+    meeting_no: str
+    title: str
+    date: str
+    venue: str
+    participants: str  # person_ids joined by "|", sorted
+    mode: str  # in_person|telephone|video
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A raw file and everything the stages found in it."""
+
+    doc_id: str
+    edition: str
+    text: str
+    encoding: str = "utf-8"
+    blocks: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    tokens: tuple[Token, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    people: tuple[PersonMention, ...] = ()
+    venues: tuple[VenueMention, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def block(self, block_id: int) -> Block:
+        return self.blocks[block_id - 1]
+
+    def sentence(self, sentence_id: int) -> Sentence:
+        return self.sentences[sentence_id - 1]
+
+    def tokens_by_sentence(self) -> dict[int, tuple[Token, ...]]:
+        """Tokens grouped by sentence_id, in reading order."""
+        groups: dict[int, list[Token]] = {}
+        for t in self.tokens:
+            groups.setdefault(t.sentence_id, []).append(t)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    def extractable_sentences(self) -> tuple[Sentence, ...]:
+        """Sentences of blocks that yield entities (not caption copies, boilerplate or figure refs)."""
+        skip = {"caption_duplicate", "boilerplate", "figure_ref"}
+        return tuple(s for s in self.sentences if self.block(s.block_id).kind not in skip)

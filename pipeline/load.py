@@ -1,0 +1,32 @@
+"""Loading the output tables into pandas with the right dtypes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+INT_COLUMNS = {"start", "end", "level", "section_id", "parent_id", "block_id", "sentence_id", "token_id",
+               "meeting_id", "chars"}
+BOOL_COLUMNS = {"relative", "former", "fiscal"}
+ISO_DATE_COLUMNS = {"dates": "value", "meetings": "date"}
+
+
+def load(out_dir: str | Path = "output") -> dict:
+    """Every `*.csv` of a run as a DataFrame, by table name.
+
+    Offsets and ids are nullable integers (`Int64`), flags are booleans, text stays text
+    (empty cells are empty strings); `dates.value` and `meetings.date` are also parsed into
+    a `*_parsed` datetime column (month/year granularity parse to the first day)."""
+    import pandas as pd
+
+    tables = {}
+    for path in sorted(Path(out_dir).glob("*.csv")):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        for col in df.columns:
+            if col in INT_COLUMNS:
+                df[col] = pd.array([int(v) if v != "" else None for v in df[col]], dtype="Int64")
+            elif col in BOOL_COLUMNS:
+                df[col] = df[col].map({"true": True, "false": False}).astype("boolean")
+        if path.stem in ISO_DATE_COLUMNS and ISO_DATE_COLUMNS[path.stem] in df.columns:
+            col = ISO_DATE_COLUMNS[path.stem]
+            df[f"{col}_parsed"] = pd.to_datetime(df[col].where(df[col] != ""), format="ISO8601", errors="coerce")
+        tables[path.stem] = df
+    return tables

@@ -1,0 +1,227 @@
+"""Loading and validating the rule files in `rules/`.
+
+Each stage module declares the schema of its rule file (a pydantic model with
+`extra="forbid"`) in `SCHEMAS` below. Files are YAML; every mapping remembers the
+line it starts on, so a validation error reads `rules/dates.yaml:12 rule date.x: ...`.
+Patterns are compiled with the `regex` module (which has `\\p{Han}`, `\\p{Katakana}`)
+and every search runs under a time limit, so one bad rule cannot hang a run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import regex
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+from .errors import RuleError, StageError
+
+LINE_KEY = "__line__"
+MATCH_TIMEOUT_S = 2.0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader whose mappings carry the 1-based line they start on."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _compile(pattern: str) -> str:
+    try:
+        regex.compile(pattern, regex.V1)
+    except regex.error as err:
+        raise ValueError(f"regex does not compile: {err}") from None
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_compile)]
+
+
+class Strict(BaseModel):
+    """Base of every rule schema: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rule(Strict):
+    """A rule with an id, the examples it must match and the counter-examples it must not."""
+
+    id: str
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    """A compiled rule pattern that searches under a time limit."""
+
+    rule_id: str
+    pattern: str
+    compiled: Any
+
+    @classmethod
+    def of(cls, rule_id: str, pattern: str) -> "CompiledPattern":
+        return cls(rule_id, pattern, regex.compile(pattern, regex.V1))
+
+    def finditer(self, text: str, pos: int = 0):
+        try:
+            return list(self.compiled.finditer(text, pos, timeout=MATCH_TIMEOUT_S))
+        except TimeoutError:
+            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s "
+                                           f"(catastrophic backtracking?)") from None
+
+    def search(self, text: str, pos: int = 0):
+        found = self.finditer(text, pos)
+        return found[0] if found else None
+
+    def fullmatch(self, text: str):
+        try:
+            return self.compiled.fullmatch(text, timeout=MATCH_TIMEOUT_S)
+        except TimeoutError:
+            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s") from None
+
+    def match(self, text: str, pos: int = 0):
+        try:
+            return self.compiled.match(text, pos, timeout=MATCH_TIMEOUT_S)
+        except TimeoutError:
+            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s") from None
+
+
+def _strip_lines(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _strip_lines(v) for k, v in data.items() if k != LINE_KEY}
+    if isinstance(data, list):
+        return [_strip_lines(v) for v in data]
+    return data
+
+
+def _locate(data: Any, loc: tuple) -> tuple[int | None, str | None]:
+    """Line and nearest rule id along a pydantic error location."""
+    line, rule_id, node = None, None, data
+    for key in loc:
+        if isinstance(node, dict):
+            line = node.get(LINE_KEY, line)
+            rule_id = node.get("id", rule_id) if isinstance(node.get("id"), str) else rule_id
+            if key not in node:
+                break
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            break
+    if isinstance(node, dict):
+        line = node.get(LINE_KEY, line)
+        rule_id = node.get("id", rule_id) if isinstance(node.get("id"), str) else rule_id
+    return line, rule_id
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML rule file; mappings carry their line under LINE_KEY."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise RuleError(str(path), None, None, f"cannot read: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise RuleError(str(path), None, None, f"not UTF-8 (byte offset {err.start})") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise RuleError(str(path), line, None, f"YAML syntax: {problem}") from None
+
+
+def validate(path: Path, data: Any, schema: type[BaseModel]) -> BaseModel:
+    """Validate parsed YAML against a schema; the first error becomes one RuleError line."""
+    if data is None:
+        data = {}
+    try:
+        model = schema.model_validate(_strip_lines(data))
+    except ValidationError as err:
+        first = err.errors()[0]
+        line, rule_id = _locate(data, tuple(first["loc"]))
+        where = ".".join(str(p) for p in first["loc"])
+        msg = first["msg"]
+        if first["type"] == "extra_forbidden":
+            msg = f"unknown key '{first['loc'][-1]}'"
+        elif first["type"] == "missing":
+            msg = f"missing required key '{first['loc'][-1]}'"
+        raise RuleError(str(path), line, rule_id, f"{msg} (at {where})") from None
+    _check_unique_ids(path, data)
+    return model
+
+
+def _check_unique_ids(path: Path, data: Any) -> None:
+    seen: dict[str, int] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            rid = node.get("id")
+            if isinstance(rid, str):
+                if rid in seen:
+                    raise RuleError(str(path), node.get(LINE_KEY), rid,
+                                    f"duplicate rule id (first at line {seen[rid]})")
+                seen[rid] = node.get(LINE_KEY, 0)
+            for k, v in node.items():
+                if k != LINE_KEY:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(data)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every validated rule file, by name (`rules.get("dates")`), with the folder it came from."""
+
+    folder: Path
+    files: dict[str, BaseModel]
+    fingerprint: str
+
+    def get(self, name: str) -> Any:
+        return self.files[name]
+
+
+def schemas() -> dict[str, type[BaseModel]]:
+    """Rule file name (without .yaml) -> schema, declared by the stage modules."""
+    from .stages import clauses, dates, meetings, people, segment, venues
+
+    found: dict[str, type[BaseModel]] = {}
+    for module in (segment, dates, people, venues, clauses, meetings):
+        found.update(getattr(module, "RULE_SCHEMAS", {}))
+    return found
+
+
+def load_rules(folder: Path) -> Rules:
+    """Load and validate every rule file the stages declare; missing files are errors."""
+    import hashlib
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RuleError(str(folder), None, None, "rules folder not found")
+    files: dict[str, BaseModel] = {}
+    digest = hashlib.sha256()
+    for name, schema in sorted(schemas().items()):
+        path = folder / f"{name}.yaml"
+        if not path.exists():
+            raise RuleError(str(path), None, None, "rule file missing")
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        files[name] = validate(path, read_yaml(path), schema)
+    known = set(schemas())
+    for extra in sorted(folder.glob("*.yaml")):
+        if extra.stem not in known:
+            raise RuleError(str(extra), None, None,
+                            f"unknown rule file (expected one of: {', '.join(sorted(known))})")
+    return Rules(folder, files, digest.hexdigest()[:16])

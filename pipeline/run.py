@@ -1,0 +1,171 @@
+"""One run of the pipeline: raw files in, tables out.
+
+`run(settings)` loads and validates the rules first (a broken rule stops the run
+before `output/` is touched), extracts every document (in a process pool when
+`jobs > 1`, one MeCab tagger and one GiNZA model per worker), isolates failures
+per document, and writes all tables at once.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .document import Document
+from .errors import InputError, PipelineError, StageError
+from .reader import list_raw, read_raw
+from .ruleset import Rules, load_rules
+from .tables import write_tables
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw: Path = Path("raw")
+    rules: Path = Path("rules")
+    out: Path = Path("output")
+    jobs: int = 1
+    ner: bool = True
+    fail_fast: bool = False
+    progress: bool = False
+
+
+class Extractor:
+    """All stages, built once per process: `extract(doc)` runs them in order."""
+
+    def __init__(self, rules: Rules, *, ner: bool = True):
+        from .stages.clauses import ClauseStage
+        from .stages.dates import DateStage
+        from .stages.meetings import MeetingStage
+        from .stages.people import PeopleStage
+        from .stages.segment import Segmenter
+        from .stages.tokenize import Tokenizer
+        from .stages.venues import VenueStage
+
+        self.rules = rules
+        stages = [("segment", Segmenter(rules)), ("tokenize", Tokenizer())]
+        if ner:
+            from .stages.ner import NerModel
+
+            stages.append(("ner", NerModel()))
+        stages += [("dates", DateStage(rules)), ("people", PeopleStage(rules)), ("venues", VenueStage(rules)),
+                   ("meetings", MeetingStage(rules)), ("clauses", ClauseStage(rules))]
+        self.stages = stages
+
+    def extract(self, doc: Document) -> Document:
+        for name, stage in self.stages:
+            try:
+                doc = stage(doc)
+            except PipelineError as err:
+                raise StageError(doc.doc_id, name, str(err)) from None
+            except RecursionError:
+                raise StageError(doc.doc_id, name, "input too deeply nested") from None
+            except Exception as err:  # noqa: BLE001 - one document's failure must not stop the run
+                raise StageError(doc.doc_id, name, f"{type(err).__name__}: {err}") from None
+        return doc
+
+
+_WORKER: Extractor | None = None
+
+
+def _init_worker(rules_dir: str, ner: bool) -> None:
+    global _WORKER  # one Extractor per worker process
+    _WORKER = Extractor(load_rules(Path(rules_dir)), ner=ner)
+
+
+Result = tuple[Document | None, tuple[str, str, str] | None, tuple[str, ...], str]
+
+
+def _extract_path(path: str, raw_dir: str) -> Result:
+    """Read and extract one file: (document, failure row, warnings, error line); never raises."""
+    assert _WORKER is not None
+    try:
+        raw = read_raw(Path(path), Path(raw_dir))
+    except InputError as err:
+        rel = Path(path).relative_to(raw_dir).with_suffix("").as_posix()
+        return None, (rel, "read", err.reason), (), str(err)
+    doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
+    try:
+        return _WORKER.extract(doc), None, raw.warnings, ""
+    except StageError as err:
+        return None, (raw.doc_id, err.stage, err.reason), raw.warnings, f"{path}: stage {err.stage}: {err.reason}"
+
+
+def run(settings: Settings) -> int:
+    """Run the pipeline; returns the process exit code (0 ok, 1 a document failed, 2 bad setup)."""
+    began = time.perf_counter()
+    rules = load_rules(settings.rules)  # raises RuleError before anything is written
+    raw_dir = Path(settings.raw)
+    if not raw_dir.is_dir():
+        raise InputError(str(raw_dir), "raw folder not found")
+    paths = list_raw(raw_dir)
+    docs: list[Document] = []
+    failures: list[tuple[str, str, str]] = []
+    progress = _progress(len(paths), settings.progress)
+
+    def collect(result: Result) -> bool:
+        doc, failure, warnings, error = result
+        for message in warnings:
+            print(f"warning: {message}", file=sys.stderr)
+        if error:
+            print(f"error: {error}", file=sys.stderr)
+        if doc is not None:
+            docs.append(doc)
+        if failure is not None:
+            failures.append(failure)
+        progress.update(1)
+        return failure is not None and settings.fail_fast
+
+    if settings.jobs <= 1 or len(paths) <= 1:
+        _init_worker(str(settings.rules), settings.ner)
+        for p in paths:
+            if collect(_extract_path(str(p), str(raw_dir))):
+                break
+    else:
+        with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker,
+                                 initargs=(str(settings.rules), settings.ner)) as pool:
+            futures = [pool.submit(_extract_path, str(p), str(raw_dir)) for p in paths]
+            for fut in futures:
+                if collect(fut.result()):
+                    for f in futures:
+                        f.cancel()
+                    break
+    progress.close()
+    if settings.fail_fast and failures:
+        print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was", file=sys.stderr)
+        return 1
+    counts = write_tables(settings.out, docs, failures)
+    seconds = time.perf_counter() - began
+    shown = ", ".join(f"{t} {counts[t]}" for t in ("sections", "blocks", "tokens", "dates", "people", "venues",
+                                                     "clauses", "meetings"))
+    print(f"extracted {len(docs)} of {len(paths)} documents into {settings.out}/: {shown}; "
+          f"{len(failures)} failed; {seconds:.1f} s")
+    return 1 if failures else 0
+
+
+def extract_text(text: str, rules: Rules, *, doc_id: str = "text", ner: bool = False,
+                 extractor: Extractor | None = None) -> Document:
+    """Run every stage on a piece of text (for rule examples, `explain` and tests)."""
+    ex = extractor or Extractor(rules, ner=ner)
+    return ex.extract(Document(doc_id, "", text))
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", file=sys.stderr)
+
+
+def with_warnings(doc: Document, *messages: str) -> Document:
+    return replace(doc, warnings=doc.warnings + tuple(messages))

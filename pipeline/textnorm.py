@@ -1,0 +1,70 @@
+"""A normalised view of a piece of raw text that maps every index back to the raw text.
+
+Stages match on `NormText.text` (NFKC-folded: full-width digits, ASCII and brackets
+become half-width, half-width katakana become full-width, ideographic spaces become
+spaces) and report raw spans with `NormText.raw_span`. Circled numbers (①) are kept as
+written so they never turn into digits. This is the only place text is normalised.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+_KEEP = {chr(c) for c in range(0x2460, 0x24FF + 1)} | {chr(c) for c in range(0x3251, 0x325F + 1)} | {
+    chr(c) for c in range(0x32B1, 0x32BF + 1)}
+_EXTRA = {"~": "〜", "～": "〜", "\u3000": " ", "\t": " ", "\u00a0": " "}
+_COMBINING_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}
+
+
+def fold_char(chunk: str) -> str:
+    """NFKC of one character (or a base + voicing-mark pair), with the project's extra folds."""
+    if chunk in _KEEP:
+        return chunk
+    if chunk in _EXTRA:
+        return _EXTRA[chunk]
+    out = unicodedata.normalize("NFKC", chunk)
+    return "".join(_EXTRA.get(c, c) for c in out)
+
+
+@dataclass(frozen=True)
+class NormText:
+    """`text` is the folded form of `raw[offset:offset+len(raw)]`; `starts[i]`/`ends[i]` give
+    the raw span (absolute, i.e. including `offset`) of folded character i."""
+
+    raw: str
+    offset: int
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, raw: str, offset: int = 0) -> "NormText":
+        out: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        i, n = 0, len(raw)
+        while i < n:
+            j = i + 1
+            if j < n and raw[j] in _COMBINING_MARKS:
+                j += 1
+            folded = fold_char(raw[i:j])
+            if not folded:  # characters NFKC removes entirely are kept as written
+                folded = raw[i:j]
+            for c in folded:
+                out.append(c)
+                starts.append(offset + i)
+                ends.append(offset + j)
+            i = j
+        return cls(raw, offset, "".join(out), tuple(starts), tuple(ends))
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw (absolute) span of the folded span [start, end). An empty span maps to a point."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else self.offset + len(self.raw)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def raw_text(self, start: int, end: int) -> str:
+        """The raw text under the folded span [start, end)."""
+        a, b = self.raw_span(start, end)
+        return self.raw[a - self.offset:b - self.offset]
