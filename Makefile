@@ -25,3 +25,12 @@ check-rules: setup
 
 clean:
 	rm -rf $(VENV) output .output.previous .output.tmp-* .cache .pytest_cache .hypothesis *.egg-info
+
+eval: setup
+	$(BIN)/python -m pipeline eval --output output --gold tests/gold --raw raw
+
+bench: setup
+	$(BIN)/python -m pipeline bench
+
+report: setup
+	$(BIN)/python -m pipeline report --output output

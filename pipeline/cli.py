@@ -1,4 +1,8 @@
-"""The command line: `python -m pipeline extract|check-rules ...`. Thin: parse, then call."""
+"""The command line: `python -m pipeline COMMAND ...`. Thin: parse, then call.
+
+Commands other than extract/check-rules live in their own modules, each with
+`add_parser(subparsers)` and `main(args) -> int`; they are listed in COMMAND_MODULES.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +11,16 @@ import sys
 from pathlib import Path
 
 from .errors import PipelineError
+
+
+# module names (inside the package) that provide more subcommands
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _command_modules():
+    import importlib
+
+    return [importlib.import_module(f".{name}", __package__) for name in COMMAND_MODULES]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("check-rules", help="validate every rule file and exit")
     ck.add_argument("--rules", type=Path, default=Path("rules"))
+    for module in _command_modules():
+        module.add_parser(sub)
     return ap
 
 
@@ -41,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             rules = load_rules(args.rules)
             print(f"{len(rules.files)} rule files in {args.rules}/ are valid")
             return 0
+        for module in _command_modules():
+            if getattr(module, "COMMAND", None) == args.command:
+                return module.main(args)
     except PipelineError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

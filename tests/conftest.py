@@ -1,0 +1,42 @@
+"""Shared fixtures: the project's rules, a rules-only extractor, and one GiNZA extractor per session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import Document
+from pipeline.ruleset import Rules, load_rules
+from pipeline.run import Extractor
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES_DIR = ROOT / "rules"
+SHARED = ROOT.parent / "shared"
+SEED = ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt"
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules(RULES_DIR)
+
+
+@pytest.fixture(scope="session")
+def extractor(rules) -> Extractor:
+    """Every stage but NER: rule tests never load the model."""
+    return Extractor(rules, ner=False)
+
+
+@pytest.fixture(scope="session")
+def ner_extractor(rules) -> Extractor:
+    """Every stage with the real ja_ginza model, loaded once for the whole session."""
+    return Extractor(rules, ner=True)
+
+
+@pytest.fixture(scope="session")
+def run_text(extractor):
+    """Run the rules-only pipeline on a piece of text and return the Document."""
+
+    def run(text: str, doc_id: str = "test/doc") -> Document:
+        return extractor.extract(Document(doc_id, "", text))
+
+    return run
