@@ -154,6 +154,21 @@ class Meeting:
 
 
 @dataclass(frozen=True)
+class TraceEvent:
+    """What a stage decided about a candidate span: why a rule's match was kept or dropped.
+
+    Stages record dropped candidates (and may record kept ones); `explain` prints them."""
+
+    stage: str
+    rule: str
+    start: int
+    end: int
+    text: str
+    decision: str  # kept|dropped
+    reason: str
+
+
+@dataclass(frozen=True)
 class Document:
     """A raw file and everything the stages found in it."""
 
@@ -172,6 +187,7 @@ class Document:
     clauses: tuple[Clause, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    trace: tuple[TraceEvent, ...] = field(default=())
 
     def block(self, block_id: int) -> Block:
         return self.blocks[block_id - 1]
