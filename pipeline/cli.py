@@ -14,7 +14,7 @@ from .errors import PipelineError
 
 
 # module names (inside the package) that provide more subcommands
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("evaluate",)
 
 
 def _command_modules():
