@@ -407,6 +407,9 @@ def format_problems(report: Report, *, tables: tuple[str, ...] = TABLES, limit: 
                 lines.append(f"  {p.doc_id} {where} {p.text!r}  rule={p.rule or '-'}  -- {p.detail}")
             if limit and len(rows) > limit:
                 lines.append(f"  ... {len(rows) - limit} more")
+    if lines:
+        lines.append("\nwhy a row is missed or wrong: python -m pipeline explain --doc DOC_ID --span START:END "
+                     "(or: explain TABLE ROW)")
     return "\n".join(lines)
 
 
