@@ -7,6 +7,7 @@ Matching runs on the NFKC-folded line (`NormText`), so full-width numbering
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from ..document import Block, Document, Section, Sentence
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
@@ -19,7 +20,7 @@ BLOCK_KINDS = ("heading", "paragraph", "figure_ref", "document_ref", "caption", 
 class LineRule(Rule):
     """A pattern over one folded line that gives the line a block kind."""
 
-    kind: str
+    kind: Literal[BLOCK_KINDS]  # the closed list: any other kind is a rule-file error
     pattern: Regex
 
 
