@@ -1,15 +1,400 @@
-"""Placeholder for the clauses stage (its issue fills it in): adds nothing yet."""
+"""Outcome clauses: agreed / confirmed / shared / welcomed / stated / requested, with who and what.
+
+Predicates are token patterns over MeCab tokens (`rules/clauses.yaml` `predicates`), so
+一致した / 一致し / 一致する / 一致をした / 一致10した are one rule. A predicate inside a
+quotation, followed by 旨 (part of a statement) or negated is dropped (and traced). The
+actor comes from subject patterns over the paragraph in which person mentions are one
+placeholder character; `content` runs from the clause start to the predicate. The clause
+is linked to the meeting of its section (or an ancestor section).
+"""
 from __future__ import annotations
 
-from ..document import Document
-from ..ruleset import Rules
+import bisect
+from dataclasses import dataclass, replace
+from typing import Literal
 
-RULE_SCHEMAS: dict = {}
+from pydantic import model_validator
+
+from ..document import Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
+from ..overlap import resolve
+from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
+from ..textnorm import NormText
+
+PERSON = "\ue000"  # one character standing for a person mention in the subject view
+BLANK = "\ue001"  # a character inside a quotation in the subject view
+CLAUSE_TYPES = ("agree", "confirm", "share", "welcome", "state", "request")
+
+
+class TokenSpec(Strict):
+    """One token of a predicate: regexes that must match the folded surface, lemma, pos1."""
+
+    text: Regex | None = None
+    lemma: Regex | None = None
+    pos: Regex | None = None
+    op: Literal["1", "?", "*", "+"] = "1"
+
+
+class PredicateRule(Rule):
+    type: Literal["agree", "confirm", "share", "welcome", "state", "request"]
+    tokens: tuple[TokenSpec, ...]
+    tail: str = ""
+    not_before: Regex = ""
+    not_after: Regex = ""
+
+
+def _person_pattern(pattern: str) -> str:
+    return pattern.replace("{person}", PERSON)
+
+
+class SubjectRule(Rule):
+    """A subject pattern over the paragraph view; `{person}` stands for a person mention."""
+
+    actor: Literal["both", "person", "partner"]
+    pattern: str
+    joinable: bool = False  # a person subject a later partner (…Bとの間で) turns into `both`
+
+    @model_validator(mode="after")
+    def _compiles(self):
+        import regex
+
+        try:
+            regex.compile(_person_pattern(self.pattern), regex.V1)
+        except regex.error as err:
+            raise ValueError(f"regex does not compile: {err}") from None
+        return self
+
+
+class ClauseRules(Strict):
+    block_kinds: tuple[str, ...] = ("paragraph", "footnote")
+    meeting_block_kinds: tuple[str, ...] = ("paragraph",)
+    footnote_marker_token: Regex = r"\d{1,2}"
+    footnote_marker: Regex = ""
+    quote_pairs: tuple[str, ...] = ("「」", "『』")
+    embedded_after: Regex = ""
+    negated_after: Regex = ""
+    person_suffix: Regex = r"^\(当時\)"
+    tails: dict[str, tuple[TokenSpec, ...]] = {}
+    predicates: tuple[PredicateRule, ...]
+    subjects: tuple[SubjectRule, ...] = ()
+    joint_types: tuple[str, ...] = ("agree", "share")
+    content_skip: Regex = ""
+
+    @model_validator(mode="after")
+    def _tails_exist(self):
+        for p in self.predicates:
+            if p.tail and p.tail not in self.tails:
+                raise ValueError(f"rule {p.id}: unknown tail '{p.tail}' (known: {', '.join(sorted(self.tails))})")
+        return self
+
+
+RULE_SCHEMAS = {"clauses": ClauseRules}
+
+
+@dataclass(frozen=True)
+class _Spec:
+    text: CompiledPattern | None
+    lemma: CompiledPattern | None
+    pos: CompiledPattern | None
+    op: str
+
+    def ok(self, surface: str, tok: Token) -> bool:
+        return ((self.text is None or self.text.fullmatch(surface) is not None)
+                and (self.lemma is None or self.lemma.fullmatch(tok.lemma) is not None)
+                and (self.pos is None or self.pos.fullmatch(tok.pos1) is not None))
+
+
+@dataclass(frozen=True)
+class _Predicate:
+    rule: PredicateRule
+    specs: tuple[_Spec, ...]
+    not_before: CompiledPattern | None
+    not_after: CompiledPattern | None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    order: int
+    rule_id: str
+    type: str
+    sentence_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Subject:
+    start: int  # raw offsets
+    end: int
+    rule_id: str
+    actor: str  # both|person|partner
+    person_id: str
+    joinable: bool
+
+
+def _compile_spec(rule_id: str, spec: TokenSpec) -> _Spec:
+    def c(p):
+        return CompiledPattern.of(rule_id, p) if p is not None else None
+
+    return _Spec(c(spec.text), c(spec.lemma), c(spec.pos), spec.op)
+
+
+def match_tokens(specs: tuple[_Spec, ...], surfaces: list[str], toks: tuple[Token, ...], begin: int,
+                 *, marker: CompiledPattern | None) -> int | None:
+    """Match `specs` from token `begin`; return the index after the last consumed token, or None.
+
+    Greedy with backtracking; a footnote-marker token between consumed tokens is skipped."""
+    n = len(toks)
+
+    def consumable(ti: int, consumed: bool) -> list[int]:
+        out = [ti] if ti < n else []
+        if consumed and ti + 1 < n and marker is not None and marker.fullmatch(surfaces[ti]) is not None:
+            out.append(ti + 1)
+        return out
+
+    def go(si: int, ti: int, last: int | None) -> int | None:
+        if si == len(specs):
+            return last
+        spec = specs[si]
+        for tj in consumable(ti, last is not None):
+            if spec.ok(surfaces[tj], toks[tj]):
+                nxt = si if spec.op in ("*", "+") else si + 1
+                found = go(nxt, tj + 1, tj + 1)
+                if found is None and spec.op in ("*", "+"):
+                    found = go(si + 1, tj + 1, tj + 1)
+                if found is not None:
+                    return found
+        if spec.op in ("?", "*"):
+            return go(si + 1, ti, last)
+        return None
+
+    end = go(0, begin, None)
+    return end if end is not None and end > begin else None
+
+
+def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Inner spans [open+1, close) of balanced quotation pairs in `text`."""
+    opens = {p[0]: p[1] for p in pairs if len(p) == 2}
+    spans, stack = [], []
+    for i, c in enumerate(text):
+        if c in opens:
+            stack.append((opens[c], i))
+        elif stack and c == stack[-1][0]:
+            _, a = stack.pop()
+            if not stack:
+                spans.append((a + 1, i))
+    return spans
 
 
 class ClauseStage:
-    def __init__(self, rules: Rules):
-        self.rules = rules
+    """Sets `doc.clauses`: one row per outcome predicate, with type, actor, content and meeting."""
 
+    def __init__(self, rules: Rules):
+        cfg: ClauseRules = rules.get("clauses")
+        self.cfg = cfg
+        self.predicates: list[_Predicate] = []
+        for p in cfg.predicates:
+            specs = tuple(_compile_spec(p.id, s) for s in p.tokens + (cfg.tails[p.tail] if p.tail else ()))
+            self.predicates.append(_Predicate(
+                p, specs, CompiledPattern.of(p.id, p.not_before + "$") if p.not_before else None,
+                CompiledPattern.of(p.id, p.not_after) if p.not_after else None))
+        self.marker_token = CompiledPattern.of("clauses.footnote_marker_token", cfg.footnote_marker_token)
+        self.marker = CompiledPattern.of("clauses.footnote_marker", cfg.footnote_marker) if cfg.footnote_marker \
+            else None
+        self.embedded = CompiledPattern.of("clauses.embedded_after", cfg.embedded_after) if cfg.embedded_after \
+            else None
+        self.negated = CompiledPattern.of("clauses.negated_after", cfg.negated_after) if cfg.negated_after else None
+        self.person_suffix = CompiledPattern.of("clauses.person_suffix", cfg.person_suffix)
+        self.subjects = [(s, CompiledPattern.of(s.id, _person_pattern(s.pattern))) for s in cfg.subjects]
+        self.content_skip = CompiledPattern.of("clauses.content_skip", cfg.content_skip) if cfg.content_skip \
+            else None
+
+    # ---- predicates -------------------------------------------------------------------
+    def _candidates(self, doc: Document, block: Block, toks_by_sent: dict[int, tuple[Token, ...]],
+                    trace: list[TraceEvent]) -> list[_Candidate]:
+        norm = NormText.of(block.text, block.start)
+        quotes = [norm.raw_span(a, b) for a, b in quote_spans(norm.text, self.cfg.quote_pairs)]
+        out: list[_Candidate] = []
+        for sent in (s for s in doc.sentences if s.block_id == block.block_id):
+            toks = toks_by_sent.get(sent.sentence_id, ())
+            surfaces = [NormText.of(t.text).text for t in toks]
+            found: list[_Candidate] = []
+            for order, pred in enumerate(self.predicates):
+                for ti in range(len(toks)):
+                    end = match_tokens(pred.specs, surfaces, toks, ti, marker=self.marker_token)
+                    if end is None:
+                        continue
+                    a, b = toks[ti].start, toks[end - 1].end
+                    before = _fold_between(doc.text, sent.start, a)
+                    after = _fold_between(doc.text, b, sent.end)
+                    reason = ""
+                    if any(qa <= a and b <= qb for qa, qb in quotes):
+                        reason = "inside a quotation"
+                    elif pred.not_before is not None and pred.not_before.search(before) is not None:
+                        reason = f"not_before /{pred.rule.not_before}/ matches"
+                    elif pred.not_after is not None and pred.not_after.match(after) is not None:
+                        reason = f"not_after /{pred.rule.not_after}/ matches"
+                    elif self.embedded is not None and self.embedded.match(after) is not None:
+                        reason = "embedded in a statement (embedded_after)"
+                    elif self.negated is not None and self.negated.match(after) is not None:
+                        reason = "negated (negated_after)"
+                    if reason:
+                        trace.append(TraceEvent("clauses", pred.rule.id, a, b, doc.text[a:b], "dropped", reason))
+                        continue
+                    found.append(_Candidate(order, pred.rule.id, pred.rule.type, sent.sentence_id, a, b))
+            kept, dropped = resolve(found, span=lambda c: (c.start, c.end), priority=lambda c: c.order,
+                                    label=lambda c: c.rule_id)
+            for c, why in dropped:
+                trace.append(TraceEvent("clauses", c.rule_id, c.start, c.end, doc.text[c.start:c.end], "dropped", why))
+            out += kept
+        return out
+
+    # ---- subjects ---------------------------------------------------------------------
+    def _subjects(self, doc: Document, block: Block, people: list[PersonMention]) -> list[_Subject]:
+        norm = NormText.of(block.text, block.start)
+        text = norm.text
+        view: list[str] = []
+        vmap: list[tuple[int, int]] = []  # view index -> raw span
+        who: dict[int, PersonMention] = {}
+        spans = []
+        for p in people:
+            fa = bisect.bisect_left(norm.starts, p.start)
+            fb = bisect.bisect_left(norm.starts, p.end)
+            if fa >= fb:
+                continue
+            m = self.person_suffix.match(text[fb:]) if fb < len(text) else None
+            if m is not None:
+                fb += m.end()
+            spans.append((fa, fb, p))
+        spans.sort(key=lambda s: s[0])
+        i, k = 0, 0
+        while i < len(text):
+            if k < len(spans) and spans[k][0] <= i:
+                fa, fb, p = spans[k]
+                k += 1
+                if fa < i:
+                    continue
+                who[len(view)] = p
+                view.append(PERSON)
+                vmap.append(norm.raw_span(fa, fb))
+                i = fb
+                continue
+            view.append(text[i])
+            vmap.append(norm.raw_span(i, i + 1))
+            i += 1
+        vtext = "".join(view)
+        for qa, qb in quote_spans(vtext, self.cfg.quote_pairs):
+            vtext = vtext[:qa] + BLANK * (qb - qa) + vtext[qb:]
+        found: list[tuple[int, int, int, SubjectRule]] = []
+        for order, (rule, pat) in enumerate(self.subjects):
+            for m in pat.finditer(vtext):
+                if m.end() > m.start():
+                    found.append((m.start(), m.end(), order, rule))
+        kept, _ = resolve(found, span=lambda f: (f[0], f[1]), priority=lambda f: f[2])
+        out = []
+        for a, b, _, rule in kept:
+            pid = ""
+            if rule.actor in ("person", "partner"):
+                persons = [who[j] for j in range(a, b) if j in who]
+                pid = persons[-1].person_id if persons else ""
+                if not pid:
+                    continue
+            out.append(_Subject(vmap[a][0], vmap[b - 1][1], rule.id, rule.actor, pid, rule.joinable))
+        return out
+
+    # ---- assembly ---------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
-        return doc
+        toks_by_sent = doc.tokens_by_sentence()
+        trace: list[TraceEvent] = []
+        clauses: list[Clause] = []
+        blocks = [b for b in doc.blocks if b.kind in self.cfg.block_kinds]
+        people = sorted(doc.people, key=lambda p: (p.start, p.end))
+        starts = [p.start for p in people]
+        for block in blocks:
+            cands = self._candidates(doc, block, toks_by_sent, trace)
+            if not cands:
+                continue
+            lo, hi = bisect.bisect_left(starts, block.start), bisect.bisect_left(starts, block.end)
+            subjects = self._subjects(doc, block, people[lo:hi])
+            clauses += self._assemble(doc, block, cands, subjects)
+        clauses = [replace(c, meeting_id=self._meeting_of(doc, c)) for c in clauses]
+        return replace(doc, clauses=tuple(clauses), trace=doc.trace + tuple(trace))
+
+    def _assemble(self, doc: Document, block: Block, cands: list[_Candidate],
+                  subjects: list[_Subject]) -> list[Clause]:
+        events = sorted([(s.end, 0, s) for s in subjects] + [(c.start, 1, c) for c in cands],
+                        key=lambda e: (e[0], e[1]))
+        actor, actor_rule, joinable = "both", "", False
+        boundary = {}  # sentence_id -> raw position where the next clause's content starts
+        out = []
+        for _, kind, ev in events:
+            if kind == 0:
+                s: _Subject = ev
+                if s.actor == "partner":
+                    if actor != "both" and joinable:
+                        actor, actor_rule, joinable = "both", s.rule_id, False
+                    continue
+                actor, actor_rule, joinable = (s.person_id if s.actor == "person" else "both"), s.rule_id, s.joinable
+                sid = _sentence_at(doc, block, s.end)
+                if sid is not None:
+                    boundary[sid] = s.end
+                continue
+            c: _Candidate = ev
+            if c.type in self.cfg.joint_types:
+                who, rule = "both", c.rule_id
+                actor, actor_rule, joinable = "both", "", False
+            else:
+                who, rule = actor, c.rule_id + (f"+{actor_rule}" if actor_rule else "")
+            sent = doc.sentence(c.sentence_id)
+            begin = max(boundary.get(c.sentence_id, sent.start), sent.start)
+            out.append(Clause(block.section_id, None, c.sentence_id, c.start, c.end, doc.text[c.start:c.end],
+                              c.type, who, self._content(doc.text[begin:c.start]), rule))
+            boundary[c.sentence_id] = c.end
+        return out
+
+    def _content(self, raw: str) -> str:
+        text = raw
+        if self.content_skip is not None:
+            norm = NormText.of(raw)
+            m = self.content_skip.match(norm.text)
+            if m is not None and m.end() > 0:
+                text = raw[norm.raw_span(0, m.end())[1]:] if m.end() < len(norm.text) else ""
+        if self.marker is not None:
+            pieces, last = [], 0
+            for m in self.marker.finditer(text):
+                pieces.append(text[last:m.start()])
+                last = m.end()
+            text = "".join(pieces) + text[last:]
+        return " ".join(text.split())
+
+    def _meeting_of(self, doc: Document, clause: Clause) -> int | None:
+        if not doc.meetings or clause.section_id is None:
+            return None
+        sent = doc.sentence(clause.sentence_id)
+        if doc.block(sent.block_id).kind not in self.cfg.meeting_block_kinds:
+            return None
+        by_section: dict[int, list[Meeting]] = {}
+        for m in doc.meetings:
+            if m.section_id is not None:
+                by_section.setdefault(m.section_id, []).append(m)
+        sid: int | None = clause.section_id
+        while sid is not None:
+            if sid in by_section:
+                sessions = by_section[sid]
+                hints = [d.value for d in doc.dates if d.sentence_id == clause.sentence_id and d.value]
+                for m in sessions:
+                    if any(m.date and m.date.startswith(h) for h in hints):
+                        return m.meeting_id
+                return sessions[0].meeting_id
+            sid = doc.sections[sid - 1].parent_id
+        return None
+
+
+def _fold_between(text: str, a: int, b: int) -> str:
+    return NormText.of(text[a:b]).text if b > a else ""
+
+
+def _sentence_at(doc: Document, block: Block, pos: int) -> int | None:
+    for s in doc.sentences:
+        if s.block_id == block.block_id and s.start <= pos <= s.end:
+            return s.sentence_id
+    return None
