@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .tables import ESCAPE, EXACT_COLUMNS, unneutralise
+
 INT_COLUMNS = {"start", "end", "level", "section_id", "parent_id", "block_id", "sentence_id", "token_id",
                "meeting_id", "chars"}
 BOOL_COLUMNS = {"relative", "former", "fiscal"}
@@ -14,15 +16,20 @@ def load(out_dir: str | Path = "output") -> dict:
 
     Offsets and ids are nullable integers (`Int64`), flags are booleans, text stays text
     (empty cells are empty strings); `dates.value` and `meetings.date` are also parsed into
-    a `*_parsed` datetime column (month/year granularity parse to the first day)."""
+    a `*_parsed` datetime column (month/year granularity parse to the first day). The `'`
+    the writer puts before cells starting with = + - @ (spreadsheet formula guard) is removed."""
     import pandas as pd
 
     tables = {}
     for path in sorted(Path(out_dir).glob("*.csv")):
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         for col in df.columns:
+            if col not in EXACT_COLUMNS:
+                escaped = df[col].str.startswith(ESCAPE)
+                if escaped.any():
+                    df.loc[escaped, col] = df.loc[escaped, col].map(unneutralise)
             if col in INT_COLUMNS:
-                df[col] = pd.array([int(v) if v != "" else None for v in df[col]], dtype="Int64")
+                df[col] = pd.to_numeric(df[col].where(df[col] != ""), errors="raise").astype("Int64")
             elif col in BOOL_COLUMNS:
                 df[col] = df[col].map({"true": True, "false": False}).astype("boolean")
         if path.stem in ISO_DATE_COLUMNS and ISO_DATE_COLUMNS[path.stem] in df.columns:

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+
+
+LONG_LINE = 20_000  # characters; a longer line is read as one paragraph, with a warning
 
 
 @dataclass(frozen=True)
@@ -44,35 +48,58 @@ def _looks_japanese(text: str) -> bool:
     return bad == 0 and jp >= max(1, len(text) // 20)
 
 
+def _undecodable(name: str, data: bytes, offset: int, what: str) -> InputError:
+    return InputError(name, f"{what}: undecodable byte 0x{data[offset]:02x} at byte offset {offset}")
+
+
 def decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
     """Decode raw bytes: UTF-8 (BOM optional), UTF-16 with BOM, or Shift_JIS/CP932 (with a warning).
 
-    Returns (text with universal newlines, encoding, warnings). Raises InputError naming
-    the file and the byte offset of the first undecodable byte."""
+    Returns (text with universal newlines, encoding, warnings). Raises InputError (one line
+    naming the file) for undecodable bytes (with the byte offset), binary content (NUL bytes),
+    lone surrogates, and files without any text (empty or whitespace only)."""
+    if not data:
+        raise InputError(name, "empty file (0 bytes): nothing to extract")
     if data.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding, body = "utf-16", data
     else:
         encoding, body = "utf-8", data
+    skipped = len(data) - len(body)
     warnings: list[str] = []
     try:
         text = body.decode("utf-16" if encoding == "utf-16" else "utf-8")
     except UnicodeDecodeError as err:
-        offset = err.start + (len(data) - len(body))
+        offset = err.start + skipped
+        # UTF-8 that already decoded multi-byte characters (or has a BOM) is UTF-8 with a bad
+        # byte, not Shift_JIS: guessing CP932 there would silently turn the file into mojibake.
+        if encoding != "utf-8" or any(b >= 0x80 for b in body[:err.start]):
+            raise _undecodable(name, data, offset, f"not valid {'UTF-16' if encoding == 'utf-16' else 'UTF-8'}") \
+                from None
         try:
             text = data.decode("cp932")
         except UnicodeDecodeError:
             text = None
         if text is None or not _looks_japanese(text):
-            raise InputError(name, f"not valid UTF-8 or Shift_JIS: undecodable byte 0x{data[offset]:02x} "
-                                   f"at byte offset {offset}") from None
+            what = "binary content" if b"\x00" in data else "not valid UTF-8 or Shift_JIS"
+            raise _undecodable(name, data, offset, what) from None
         encoding = "cp932"
         warnings.append(f"{name}: read as Shift_JIS/CP932, not UTF-8")
     if "\x00" in text:
-        raise InputError(name, f"binary content: NUL byte at character {text.index(chr(0))}")
+        where = (f"character {text.index(chr(0))}" if encoding == "utf-16"
+                 else f"byte offset {data.index(bytes(1))}")
+        raise InputError(name, f"binary content: NUL byte at {where}")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise InputError(name, f"lone surrogate U+{ord(surrogate.group()):04X} at character {surrogate.start()}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(name, "no text: the file holds only whitespace")
     return text, encoding, tuple(warnings)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_raw(path: Path, raw_dir: Path) -> RawFile:
@@ -83,4 +110,7 @@ def read_raw(path: Path, raw_dir: Path) -> RawFile:
     except OSError as err:
         raise InputError(str(path), f"cannot read: {err.strerror}") from None
     text, encoding, warnings = decode(data, str(path))
+    longest = max(map(len, text.split("\n")))
+    if longest > LONG_LINE:
+        warnings += (f"{path}: a line of {longest} characters (no line breaks?); it is read as one paragraph",)
     return RawFile(doc_id, edition_of(doc_id), path, text, encoding, warnings)

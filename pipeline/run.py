@@ -17,7 +17,7 @@ from .document import Document
 from .errors import InputError, PipelineError, StageError
 from .reader import list_raw, read_raw
 from .ruleset import Rules, load_rules
-from .tables import write_tables
+from .tables import drop_broken_rows, write_tables
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class Extractor:
         for name, stage in self.stages:
             try:
                 doc = stage(doc)
+            except StageError as err:  # e.g. a rule pattern that timed out: keep its reason only
+                raise StageError(doc.doc_id, name, err.reason) from None
             except PipelineError as err:
                 raise StageError(doc.doc_id, name, str(err)) from None
             except RecursionError:
@@ -87,9 +89,11 @@ def _extract_path(path: str, raw_dir: str) -> Result:
         return None, (rel, "read", err.reason), (), str(err)
     doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
     try:
-        return _WORKER.extract(doc), None, raw.warnings, ""
+        doc = _WORKER.extract(doc)
     except StageError as err:
         return None, (raw.doc_id, err.stage, err.reason), raw.warnings, f"{path}: stage {err.stage}: {err.reason}"
+    doc, dropped = drop_broken_rows(doc)  # a stage bug must not write rows that break the offsets
+    return doc, None, raw.warnings + dropped, ""
 
 
 def run(settings: Settings) -> int:

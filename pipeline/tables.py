@@ -1,17 +1,26 @@
 """The one writer: Documents into CSV tables, atomically and deterministically.
 
 Tables are written into a temporary folder beside `output/` and swapped in only
-when all of them are complete; the output they replace is kept as
-`.<name>.previous/` (for diffs) until the next run. Column order and row order are
-fixed; booleans are `true`/`false`; unknown is the empty cell.
+when all of them are complete (one atomic exchange of the two folders where the OS
+allows it); the output they replace is kept as `.<name>.previous/` (for diffs) until
+the next run. Column order and row order are fixed; booleans are `true`/`false`;
+unknown is the empty cell.
+
+Spreadsheet safety: a cell that starts with `= + - @`, a tab or a carriage return
+would run as a formula when the CSV is opened in Excel/LibreOffice. Such cells get a
+leading `'` (and so does a cell that already starts with `'`, so the escape is
+reversible); `pipeline.load` removes it. The `text` column of span tables is never
+escaped: `raw_text[start:end] == text` must hold exactly.
 """
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import os
 import shutil
 import tempfile
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -40,6 +49,11 @@ DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings")
 FAILURE_COLUMNS = ("doc_id", "stage", "error")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+EXACT_COLUMNS = frozenset({"text"})  # span text: written exactly as in the raw file, never escaped
+
+
 def cell(value) -> str:
     """One CSV cell: booleans as true/false, None as empty."""
     if value is None:
@@ -49,14 +63,60 @@ def cell(value) -> str:
     return str(value)
 
 
+def neutralise(value: str) -> str:
+    """A cell that a spreadsheet cannot run as a formula: `'` before = + - @ tab CR (and before `'`)."""
+    return ESCAPE + value if value.startswith(FORMULA_START + (ESCAPE,)) else value
+
+
+def unneutralise(value: str) -> str:
+    """The inverse of `neutralise` (used by `pipeline.load`)."""
+    return value[1:] if value.startswith(ESCAPE) and value[1:].startswith(FORMULA_START + (ESCAPE,)) else value
+
+
+def safe_cell(column: str, value) -> str:
+    text = cell(value)
+    return text if column in EXACT_COLUMNS else neutralise(text)
+
+
 def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
     """The rows of one table over documents in the given order."""
     attr, columns = TABLES[table]
     out = []
     for doc in docs:
+        doc_id = neutralise(doc.doc_id)
         for record in getattr(doc, attr):
-            out.append([doc.doc_id] + [cell(getattr(record, c)) for c in columns])
+            out.append([doc_id] + [safe_cell(c, getattr(record, c)) for c in columns])
     return out
+
+
+def broken_rows(doc: Document) -> list[tuple[str, object]]:
+    """(table, record) for every row whose `text` is not `doc.text[start:end]` (a stage bug)."""
+    out = []
+    for table, (attr, columns) in TABLES.items():
+        if not {"start", "end", "text"} <= set(columns):
+            continue
+        for record in getattr(doc, attr):
+            start, end = record.start, record.end
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(doc.text)
+                    and doc.text[start:end] == record.text):
+                out.append((table, record))
+    return out
+
+
+def drop_broken_rows(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    """The document without rows that break the offset invariant, and one warning per table."""
+    broken = broken_rows(doc)
+    if not broken:
+        return doc, ()
+    by_table: dict[str, set[int]] = {}
+    for table, record in broken:
+        by_table.setdefault(table, set()).add(id(record))
+    changes, messages = {}, []
+    for table, ids in sorted(by_table.items()):
+        attr = TABLES[table][0]
+        changes[attr] = tuple(r for r in getattr(doc, attr) if id(r) not in ids)
+        messages.append(f"{doc.doc_id}: dropped {len(ids)} {table} row(s) whose text is not raw_text[start:end]")
+    return replace(doc, warnings=doc.warnings + tuple(messages), **changes), tuple(messages)
 
 
 def header(table: str) -> list[str]:
@@ -77,7 +137,8 @@ def write_tables(out_dir: Path, docs: list[Document], failures: list[tuple[str, 
     out_dir = Path(out_dir)
     docs = sorted(docs, key=lambda d: d.doc_id)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    remove_stale_tmp(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix(out_dir)}{os.getpid()}-", dir=out_dir.parent))
     counts: dict[str, int] = {}
     try:
         for table in TABLES:
@@ -85,8 +146,10 @@ def write_tables(out_dir: Path, docs: list[Document], failures: list[tuple[str, 
             _write_csv(tmp / f"{table}.csv", header(table), rows)
             counts[table] = len(rows)
         _write_csv(tmp / "documents.csv", DOCUMENT_COLUMNS,
-                   ([d.doc_id, d.edition, d.encoding, str(len(d.text)), " | ".join(d.warnings)] for d in docs))
-        _write_csv(tmp / "failures.csv", FAILURE_COLUMNS, sorted(failures))
+                   ([neutralise(v) for v in (d.doc_id, d.edition, d.encoding, str(len(d.text)), " | ".join(d.warnings))]
+                    for d in docs))
+        _write_csv(tmp / "failures.csv", FAILURE_COLUMNS,
+                   ([neutralise(v) for v in row] for row in sorted(failures)))
         counts["failures"] = len(failures)
         swap_in(tmp, out_dir)
     except BaseException:
@@ -100,13 +163,53 @@ def previous_dir(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.previous"
 
 
+def tmp_prefix(out_dir: Path) -> str:
+    return f".{out_dir.name}.tmp-"
+
+
+def remove_stale_tmp(out_dir: Path) -> None:
+    """Remove temporary folders left by runs that were killed (their process is gone)."""
+    for path in sorted(out_dir.parent.glob(f"{tmp_prefix(out_dir)}*")):
+        pid = path.name[len(tmp_prefix(out_dir)):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def swap_in(tmp: Path, out_dir: Path) -> None:
-    """Replace out_dir by tmp with renames only; the old output becomes `previous_dir`."""
+    """Replace out_dir by tmp; the old output becomes `previous_dir`.
+
+    Where the OS can exchange two folders atomically, `out_dir` always exists and always
+    holds one complete run; elsewhere two renames leave a window of microseconds."""
     tmp.chmod(0o755)
     prev = previous_dir(out_dir)
+    if prev.exists():
+        shutil.rmtree(prev)
     if out_dir.exists():
-        if prev.exists():
-            shutil.rmtree(prev)
+        if _exchange(tmp, out_dir):
+            os.replace(tmp, prev)  # tmp now holds the old output
+            return
         os.replace(out_dir, prev)
     os.replace(tmp, out_dir)
 

@@ -26,6 +26,7 @@ class LineRule(Rule):
 
 class BlockRules(Strict):
     rules: tuple[LineRule, ...]
+    max_line_length: int = 1000  # longer lines are paragraphs: no line rule, caption cue or heading is tried
     caption_cues: tuple[LineRule, ...] = ()
     sentence_ends: str = "。!?"
     quote_pairs: tuple[str, ...] = ("「」", "『』", "()", "[]", "【】")
@@ -41,6 +42,7 @@ class HeadingRule(Rule):
     pattern: Regex
     nestable: bool = False
     sequence: str = ""  # ordinal alphabet for non-numeric labels (ア, イ, ウ ...)
+    out_of_sequence_kind: Literal[BLOCK_KINDS + ("",)] = ""  # block kind of a line of this form whose number breaks the sequence
 
 
 class HeadingRules(Strict):
@@ -120,6 +122,7 @@ class Segmenter:
         headings: HeadingRules = rules.get("headings")
         self.block_rules = [(r.kind, CompiledPattern.of(r.id, r.pattern)) for r in blocks.rules]
         self.caption_cues = [CompiledPattern.of(r.id, r.pattern) for r in blocks.caption_cues]
+        self.max_line = blocks.max_line_length
         self.sentence_ends = set(blocks.sentence_ends)
         self.pairs = {p[0]: p[1] for p in blocks.quote_pairs}
         self.heading_rules = [(r, CompiledPattern.of(r.id, r.pattern)) for r in headings.headings]
@@ -128,6 +131,8 @@ class Segmenter:
 
     # -- blocks -------------------------------------------------------------------------
     def _line_kind(self, line: _Line) -> tuple[str, str]:
+        if len(line.norm.text) > self.max_line:
+            return "paragraph", ""
         for kind, pattern in self.block_rules:
             if pattern.search(line.norm.text):
                 return kind, pattern.rule_id
@@ -165,6 +170,8 @@ class Segmenter:
                 opened = self._open_heading(found, stack, sections, line, block_id) if found else None
                 if opened:
                     kind, rule_id = "heading", opened
+                elif found and found[0].out_of_sequence_kind:
+                    kind, rule_id = found[0].out_of_sequence_kind, f"{found[0].id}.out_of_sequence"
             if not kind:
                 cue = next((c for c in self.caption_cues if c.search(line.norm.text)), None)
                 if cue and not line.norm.text.endswith("。"):
