@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup extract test check-rules eval bench report clean
+.PHONY: setup extract test check-rules eval bench report report-png clean
 
 setup: $(STAMP)
 
@@ -34,3 +34,15 @@ bench: setup
 
 report: setup
 	$(BIN)/python -m pipeline report --output output
+
+# browser check (not part of `make test`): headless Chromium renders the report to output/report/index.png
+report-png: setup
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium and fonts-noto-cjk"; \
+	    apt-get install -y chromium fonts-noto-cjk || { apt-get update && apt-get install -y chromium fonts-noto-cjk; }; \
+	  else echo "chromium is missing: run  sudo apt-get install -y chromium fonts-noto-cjk" >&2; exit 1; fi; }
+	@fc-list :lang=ja 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y fonts-noto-cjk; \
+	  else echo "no Japanese font: run  sudo apt-get install -y fonts-noto-cjk" >&2; exit 1; fi; }
+	$(BIN)/python -m pipeline report --output output --png
