@@ -138,7 +138,21 @@ def read_yaml(path: Path) -> Any:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise RuleError(str(path), line, None, f"YAML syntax: {problem}") from None
+        raise RuleError(str(path), line, _id_above(text, line), f"YAML syntax: {problem}") from None
+
+
+_ID_LINE = regex.compile(r"^\s*(?:-\s*)?\{?\s*id\s*:\s*['\"]?([^'\"\s,#}]+)")
+
+
+def _id_above(text: str, line: int | None) -> str | None:
+    """The id of the rule a YAML syntax error sits in: the nearest `id:` at or above its line."""
+    if line is None:
+        return None
+    for row in reversed(text.split("\n")[:line]):
+        m = _ID_LINE.match(row)
+        if m:
+            return m.group(1)
+    return None
 
 
 def validate(path: Path, data: Any, schema: type[BaseModel]) -> BaseModel:
