@@ -423,9 +423,37 @@ def render_diff(diffs: list[TableDiff], previous: Path | None) -> str:
 
 # ---------------------------------------------------------------------------------------- cards
 
+def _mention_of(meeting: dict[str, str], rows: list[dict[str, str]], *, field: str, value: str) -> dict | None:
+    """The mention a card's date/venue links to: the row the meeting names (same meeting_id), else
+    a row with the same value inside the meeting's span, else in its section, else in its document."""
+    if not value:
+        return None
+    doc = meeting.get("doc_id", "")
+    same = [r for r in rows if r.get("doc_id", "") == doc and value in (r.get(field, ""), r.get("text", ""))]
+    s, e = _int(meeting.get("start")), _int(meeting.get("end"))
+    tiers = (
+        [r for r in same if meeting.get("meeting_id") and r.get("meeting_id") == meeting.get("meeting_id")],
+        [r for r in same if s is not None and e is not None and s <= (_int(r.get("start")) or -1) < e],
+        [r for r in same if meeting.get("section_id") and r.get("section_id") == meeting.get("section_id")],
+        same,
+    )
+    for tier in tiers:
+        if tier:
+            return min(tier, key=lambda r: _int(r.get("start")) or 0)
+    return None
+
+
 def render_cards(meetings: list[dict[str, str]], *, doc_prefix: dict[str, str], people: list[dict[str, str]],
-                 clauses: list[dict[str, str]], units: dict[str, list[Unit]]) -> str:
-    """One card per meeting row: date, venue, participants and the clauses linked to it."""
+                 clauses: list[dict[str, str]], units: dict[str, list[Unit]],
+                 dates: list[dict[str, str]] = (), venues: list[dict[str, str]] = (),
+                 anchors: set[str] | None = None) -> str:
+    """One card per meeting row: date, venue, participants and the clauses linked to it.
+
+    Links point at highlighted mentions (`anchors`: the ids on the page; None = trust every row)."""
+
+    def href(anchor: str) -> str:
+        return f"#{anchor}" if anchors is None or anchor in anchors else ""
+
     if not meetings:
         return '<p class="muted">No meetings in meetings.csv.</p>'
     first_mention: dict[tuple[str, str], dict[str, str]] = {}
@@ -449,24 +477,31 @@ def render_cards(meetings: list[dict[str, str]], *, doc_prefix: dict[str, str], 
         else:
             target = f"{prefix}-s{m['section_id']}" if m.get("section_id") else prefix
         head = esc(" ".join(x for x in (m.get("meeting_no", ""), m.get("title", "")) if x) or "meeting")
+
+        def linked(kind: str, value: str, rows, field: str, m=m, prefix=prefix) -> str:
+            row = _mention_of(m, rows, field=field, value=value) if prefix else None
+            target = href(f'{prefix}-{kind}-{row.get("start")}-{row.get("end")}') if row else ""
+            return f'<a href="{esc(target)}">{esc(value)}</a>' if target else esc(value or "?")
         if target:
             head = f'<a href="#{esc(target)}">{head}</a>'
         parts = []
         for pid in filter(None, (m.get("participants") or "").split("|")):
             p = first_mention.get((doc, pid))
+            target = href(f'{prefix}-person-{p["start"]}-{p["end"]}') if p else ""
             if p:
                 who = esc(" ".join(x for x in (p.get("name", ""), p.get("title", "")) if x) or pid)
                 extra = esc(f" ({p['country']})") if p.get("country") else ""
-                parts.append(f'<a href="#{esc(prefix)}-person-{p["start"]}-{p["end"]}" title="{esc(pid)}">'
-                             f'{who}</a>{extra}')
+                parts.append(f'<a href="{esc(target)}" title="{esc(pid)}">{who}</a>{extra}' if target
+                             else f'<span title="{esc(pid)}">{who}</span>{extra}')
             else:
                 parts.append(esc(pid))
         items_main, items_other = [], []
         for c in sorted(by_meeting.get((doc, m.get("meeting_id", "")), []), key=lambda c: _int(c.get("start")) or 0):
-            link = f'#{esc(prefix)}-clause-{c.get("start")}-{c.get("end")}'
+            link = esc(href(f'{prefix}-clause-{c.get("start")}-{c.get("end")}'))
             content = esc(c.get("content", "") or c.get("text", ""))
             item = (f'<li data-type="{esc(c.get("type", ""))}"><span class="tag">{esc(c.get("type", ""))}</span>'
-                    f'<a href="{link}">{content}</a> <span class="muted">{esc(c.get("text", ""))}</span></li>')
+                    + (f'<a href="{link}">{content}</a>' if link else content)
+                    + f' <span class="muted">{esc(c.get("text", ""))}</span></li>')
             (items_main if c.get("type") in OUTCOME_TYPES else items_other).append(item)
         lists = ""
         if items_main:
@@ -478,8 +513,8 @@ def render_cards(meetings: list[dict[str, str]], *, doc_prefix: dict[str, str], 
             lists = '<div class="muted">no clauses linked to this meeting</div>'
         cards.append(
             f'<div class="card" data-meeting-id="{esc(m.get("meeting_id", ""))}"><h3>{head}</h3><dl>'
-            f'<dt>date</dt><dd>{esc(m.get("date", "") or "?")}</dd>'
-            f'<dt>venue</dt><dd>{esc(m.get("venue", "") or "?")}</dd>'
+            f'<dt>date</dt><dd>{linked("date", m.get("date", ""), dates, "value")}</dd>'
+            f'<dt>venue</dt><dd>{linked("venue", m.get("venue", ""), venues, "name")}</dd>'
             + (f'<dt>mode</dt><dd>{esc(m["mode"])}</dd>' if m.get("mode") else "")
             + f'<dt>participants</dt><dd>{", ".join(parts) or "?"}</dd>'
             + f'<dt>document</dt><dd class="muted">{esc(doc)}</dd></dl>{lists}</div>')
@@ -513,6 +548,7 @@ def build_report(*, output: Path, raw: Path, out: Path, previous: Path | None) -
     totals = Counter()
     problems: list[str] = []
     tocs, bodies, units_by_doc = [], [], {}
+    anchors: set[str] = set()
     for doc in doc_ids:
         prefix = prefixes[doc]
         sections = by_doc["sections"].get(doc, [])
@@ -538,6 +574,7 @@ def build_report(*, output: Path, raw: Path, out: Path, previous: Path | None) -
                                     f"{row.get('text')!r} != raw {text[span.start:span.end]!r}")
                     continue
                 spans.append(span)
+                anchors.add(span.anchor)
                 counts[kind] += 1
         totals.update(counts)
         units = units_of(text, by_doc["blocks"].get(doc, []), sections, prefix=prefix)
@@ -554,7 +591,8 @@ def build_report(*, output: Path, raw: Path, out: Path, previous: Path | None) -
     diffs = diff_tables(output, prev if prev.is_dir() else None)
     page = _page(doc_ids=doc_ids, tocs=tocs, bodies=bodies, totals=totals, images=images, points=points,
                  cards=render_cards(tables["meetings"], doc_prefix=prefixes, people=tables["people"],
-                                    clauses=tables["clauses"], units=units_by_doc),
+                                    clauses=tables["clauses"], units=units_by_doc, dates=tables["dates"],
+                                    venues=tables["venues"], anchors=anchors),
                  diff=render_diff(diffs, prev), problems=problems, output=output)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")

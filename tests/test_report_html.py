@@ -207,6 +207,10 @@ def test_report_gold_tables_highlight_every_gold_mention(gold_output, tmp_path):
     assert len([m for m in page.marks if m.get("data-kind") == "clause" and "cont" not in m["class"]]) == \
         len(read_gold("clauses"))
     assert (tmp_path / "report" / "timeline.svg").exists() and (tmp_path / "report" / "timeline.png").exists()
+    # the first meeting's card links its date and venue to their highlights (gold: 804-818, 819-823)
+    html_text = index.read_text(encoding="utf-8")
+    assert '<a href="#d0-date-804-818">2016-09-16</a>' in html_text
+    assert '<a href="#d0-venue-819-823">米国防省</a>' in html_text
 
 
 def test_report_escapes_markup_in_text_and_values(tmp_path):
