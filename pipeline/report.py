@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -236,6 +237,14 @@ def render_text(text: str, units: list[Unit], spans: list[Span], sections: list[
                 *, prefix: str) -> str:
     """The document body: headings and paragraphs with highlighted mentions; text between units
     (newlines) is kept as whitespace, so stripping the tags gives back the raw text."""
+    by_start = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in by_start]
+    longest = max((s.end - s.start for s in by_start), default=0)
+
+    def near(a: int, b: int) -> list[Span]:
+        """The spans that may touch text[a:b] (a bisect window instead of every span)."""
+        return by_start[bisect_left(starts, a - longest):bisect_left(starts, b)]
+
     out: list[str] = []
     opened: set[str] = set()
     anchors_used = {u.anchor for u in units}
@@ -245,14 +254,14 @@ def render_text(text: str, units: list[Unit], spans: list[Span], sections: list[
     for unit in units:
         while pending and pending[0][0] <= unit.start:
             out.append(f'<a class="anchor" id="{html.escape(pending.pop(0)[1])}"></a>')
-        out.append(render_segment(text, pos, unit.start, spans, opened=opened))
-        body = render_segment(text, unit.start, unit.end, spans, opened=opened)
+        out.append(render_segment(text, pos, unit.start, near(pos, unit.start), opened=opened))
+        body = render_segment(text, unit.start, unit.end, near(unit.start, unit.end), opened=opened)
         if unit.kind == "heading":
             out.append(f'<h{unit.level} class="hd" id="{html.escape(unit.anchor)}">{body}</h{unit.level}>')
         else:
             out.append(f'<p class="blk k-{html.escape(unit.kind)}" id="{html.escape(unit.anchor)}">{body}</p>')
         pos = unit.end
-    out.append(render_segment(text, pos, len(text), spans, opened=opened))
+    out.append(render_segment(text, pos, len(text), near(pos, len(text)), opened=opened))
     out.extend(f'<a class="anchor" id="{html.escape(a)}"></a>' for _, a in pending)
     return f'<div class="doctext" lang="ja" data-chars="{len(text)}">{"".join(out)}</div>'
 
