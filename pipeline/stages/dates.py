@@ -285,8 +285,8 @@ class DateStage:
                             f"({era.end}); resolved arithmetically to {year}")
         return year
 
-    def _resolve(self, cand: Candidate, last_era: str | None, anchors: list[Value],
-                 warnings: list[str]) -> tuple[Value | None, str, str | None]:
+    def _resolve(self, cand: Candidate, last_era: str | None, anchors: list[Value], warnings: list[str],
+                 *, edition: str = "") -> tuple[Value | None, str, str | None]:
         """(value or None, reason when None, era name to remember)."""
         g = cand.groups
         num = self.rules.numerals
@@ -308,9 +308,9 @@ class DateStage:
                     return self._finish(Value(gy if gy >= 100 else 2000 + gy if gy < 70 else 1900 + gy,
                                               month, day, fiscal), cand, False, warnings, None)
                 if era is None:
-                    era = self._era_of_anchor(anchors)
+                    era = self._era_of_context(anchors, edition)
                 if era is None:
-                    return None, "era year with no era before it", None
+                    return None, "era year with no era, date or edition before it", None
             else:
                 era_used = era if era in self.eras else self.letters[era].name
             year = self._era_year(era, ey, cand, warnings)
@@ -349,11 +349,15 @@ class DateStage:
             base = Value(anchor.year, anchor.month, day)
         return self._finish(base, cand, True, warnings, None)
 
-    def _era_of_anchor(self, anchors: list[Value]) -> str | None:
-        if not anchors:
+    def _era_of_context(self, anchors: list[Value], edition: str) -> str | None:
+        """The era of the nearest preceding date, else of the edition year; None when neither is known."""
+        if anchors:
+            year = anchors[-1].year
+        elif edition[:4].isdigit():
+            year = int(edition[:4])
+        else:
             return None
-        year = anchors[-1].year
-        for era in self.rules.eras:
+        for era in sorted(self.rules.eras, key=lambda e: e.start, reverse=True):
             if dt.date.fromisoformat(era.start).year <= year:
                 return era.name
         return None
@@ -379,7 +383,7 @@ class DateStage:
         anchors: list[Value] = []
         last_era: str | None = None
         for cand in candidates:
-            value, note, era = self._resolve(cand, last_era, anchors, warnings)
+            value, note, era = self._resolve(cand, last_era, anchors, warnings, edition=doc.edition)
             if value is None:
                 trace.append(TraceEvent(STAGE, cand.rule_id, cand.start, cand.end, cand.text, "dropped", note))
                 continue
