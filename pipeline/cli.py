@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of cores)")
     ex.add_argument("--no-ner", action="store_true", help="skip the GiNZA NER stage (rules only)")
     ex.add_argument("--fail-fast", action="store_true", help="stop at the first failing document")
+    ex.add_argument("--cache", type=Path, default=Path(".cache"),
+                    help="cache of MeCab/GiNZA results, reused when text is unchanged (default: .cache)")
+    ex.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
     ck = sub.add_parser("check-rules", help="validate every rule file and exit")
     ck.add_argument("--rules", type=Path, default=Path("rules"))
@@ -50,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
             jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
             return run(Settings(raw=args.raw, rules=args.rules, out=args.out, jobs=jobs, ner=not args.no_ner,
-                                fail_fast=args.fail_fast, progress=sys.stderr.isatty()))
+                                fail_fast=args.fail_fast, progress=sys.stderr.isatty(),
+                                cache=None if args.no_cache else args.cache))
         if args.command == "check-rules":
             from .ruleset import load_rules
 

@@ -210,10 +210,10 @@ class Rules:
 
 def schemas() -> dict[str, type[BaseModel]]:
     """Rule file name (without .yaml) -> schema, declared by the stage modules."""
-    from .stages import clauses, dates, meetings, people, segment, venues
+    from .stages import clauses, dates, meetings, ner, people, segment, venues
 
     found: dict[str, type[BaseModel]] = {}
-    for module in (segment, dates, people, venues, clauses, meetings):
+    for module in (segment, ner, dates, people, venues, clauses, meetings):
         found.update(getattr(module, "RULE_SCHEMAS", {}))
     return found
 

@@ -29,12 +29,13 @@ class Settings:
     ner: bool = True
     fail_fast: bool = False
     progress: bool = False
+    cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
 
 
 class Extractor:
     """All stages, built once per process: `extract(doc)` runs them in order."""
 
-    def __init__(self, rules: Rules, *, ner: bool = True):
+    def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None):
         from .stages.clauses import ClauseStage
         from .stages.dates import DateStage
         from .stages.meetings import MeetingStage
@@ -44,11 +45,11 @@ class Extractor:
         from .stages.venues import VenueStage
 
         self.rules = rules
-        stages = [("segment", Segmenter(rules)), ("tokenize", Tokenizer())]
+        stages = [("segment", Segmenter(rules)), ("tokenize", Tokenizer(cache_dir=cache_dir))]
         if ner:
             from .stages.ner import NerModel
 
-            stages.append(("ner", NerModel()))
+            stages.append(("ner", NerModel(rules, cache_dir=cache_dir)))
         stages += [("dates", DateStage(rules)), ("people", PeopleStage(rules)), ("venues", VenueStage(rules)),
                    ("meetings", MeetingStage(rules)), ("clauses", ClauseStage(rules))]
         self.stages = stages
@@ -71,9 +72,9 @@ class Extractor:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(rules_dir: str, ner: bool) -> None:
+def _init_worker(rules_dir: str, ner: bool, cache_dir: str | None = None) -> None:
     global _WORKER  # one Extractor per worker process
-    _WORKER = Extractor(load_rules(Path(rules_dir)), ner=ner)
+    _WORKER = Extractor(load_rules(Path(rules_dir)), ner=ner, cache_dir=Path(cache_dir) if cache_dir else None)
 
 
 Result = tuple[Document | None, tuple[str, str, str] | None, tuple[str, ...], str]
@@ -107,6 +108,7 @@ def run(settings: Settings) -> int:
     docs: list[Document] = []
     failures: list[tuple[str, str, str]] = []
     progress = _progress(len(paths), settings.progress)
+    cache_arg = str(settings.cache) if settings.cache is not None else None
 
     def collect(result: Result) -> bool:
         doc, failure, warnings, error = result
@@ -122,13 +124,13 @@ def run(settings: Settings) -> int:
         return failure is not None and settings.fail_fast
 
     if settings.jobs <= 1 or len(paths) <= 1:
-        _init_worker(str(settings.rules), settings.ner)
+        _init_worker(str(settings.rules), settings.ner, cache_arg)
         for p in paths:
             if collect(_extract_path(str(p), str(raw_dir))):
                 break
     else:
         with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker,
-                                 initargs=(str(settings.rules), settings.ner)) as pool:
+                                 initargs=(str(settings.rules), settings.ner, cache_arg)) as pool:
             futures = [pool.submit(_extract_path, str(p), str(raw_dir)) for p in paths]
             for fut in futures:
                 if collect(fut.result()):

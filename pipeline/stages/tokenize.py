@@ -2,11 +2,15 @@
 
 MeCab reads the folded text of each sentence (`NormText`), in chunks it can take;
 each node's fields are copied out at once (fugashi nodes go stale on the next call).
+With a cache folder, each sentence's analysis is cached by its folded text (see
+`pipeline.cache`), keyed also by the fugashi/unidic-lite versions and the chunk size.
 """
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+from ..cache import DocCache, content_key, memoized
 from ..document import Document, Token
 from ..textnorm import NormText
 
@@ -33,15 +37,27 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:
     return out
 
 
+def _valid_rows(value) -> bool:
+    """A cached analysis: a list of [start, end, lemma, pos1, pos2, pos3, pos4, reading]."""
+    return isinstance(value, list) and all(
+        isinstance(r, list) and len(r) == 8 and type(r[0]) is int and type(r[1]) is int and 0 <= r[0] < r[1]
+        and all(isinstance(f, str) for f in r[2:]) for r in value)
+
+
 class Tokenizer:
     """One MeCab tagger (unidic-lite); `__call__(doc)` adds the tokens of every sentence."""
 
-    def __init__(self):
+    def __init__(self, *, cache_dir: Path | None = None):
+        import importlib.metadata as meta
+
         import fugashi
         import unidic_lite
 
         self.tagger = fugashi.Tagger(f'-d "{unidic_lite.DICDIR}"')
-        self.version = f"fugashi+unidic-lite-{getattr(unidic_lite, '__version__', '1')}"
+        info = self.tagger.dictionary_info[0] if self.tagger.dictionary_info else {}
+        self.version = (f"fugashi-{meta.version('fugashi')}+unidic-lite-{meta.version('unidic-lite')}"
+                        f"+dic{info.get('version', '?')}-{info.get('size', '?')}+chunk{CHUNK}+rows1")
+        self.cache = DocCache(cache_dir, "tokens", self.version) if cache_dir is not None else None
 
     def analyse(self, text: str) -> list[tuple[int, int, str, str, str, str, str, str]]:
         """(start, end, surface, lemma, pos1, pos2, pos3, pos4, reading) over folded text."""
@@ -65,10 +81,14 @@ class Tokenizer:
         return rows
 
     def __call__(self, doc: Document) -> Document:
+        norms = [NormText.of(sent.text, sent.start) for sent in doc.sentences]
+        analyses = memoized(self.cache, doc.doc_id, [content_key(n.text) for n in norms],
+                            lambda todo: [self.analyse(norms[i].text) for i in todo], _valid_rows)
         tokens: list[Token] = []
-        for sent in doc.sentences:
-            norm = NormText.of(sent.text, sent.start)
-            for a, b, lemma, p1, p2, p3, p4, reading in self.analyse(norm.text):
+        for sent, norm, rows in zip(doc.sentences, norms, analyses):
+            if any(r[1] > len(norm.text) for r in rows):
+                rows = self.analyse(norm.text)  # an entry that does not fit its text: recompute
+            for a, b, lemma, p1, p2, p3, p4, reading in rows:
                 ra, rb = norm.raw_span(a, b)
                 tokens.append(Token(len(tokens) + 1, sent.block_id, sent.sentence_id, ra, rb,
                                     doc.text[ra:rb], lemma, p1, p2, p3, p4, reading))
