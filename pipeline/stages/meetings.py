@@ -1,15 +1,264 @@
-"""Placeholder for the meetings stage (its issue fills it in): adds nothing yet."""
+"""Meetings: one row per session of each meeting named in a section heading.
+
+A heading title is cut into segments, each a name followed by a parenthesis of dates
+(`日米防衛相会談(16(平成28)年9月16日(米国防省)及び同年12月7日(防衛省))`). A segment whose name
+matches a rule of `rules/meetings.yaml` is a meeting; each date mention (from the dates
+stage) inside its parenthesis is a session, and a parenthesis right after a date is that
+session's venue. Without a heading venue, the first venue of the body's opening sentence
+is used. Participants are the person_ids of the people in the heading and in the opening
+sentence. Venue rows of the meeting's section get its `meeting_id`.
+"""
 from __future__ import annotations
 
-from ..document import Document
-from ..ruleset import Rules
+from dataclasses import dataclass, replace
+from typing import Literal
 
-RULE_SCHEMAS: dict = {}
+from ..document import DateMention, Document, Meeting, PersonMention, Section, Sentence, TraceEvent, VenueMention
+from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
+from ..textnorm import NormText
+
+
+class MeetingRule(Rule):
+    mode: Literal["in_person", "telephone", "video"]
+    pattern: Regex
+    needs_date: bool = False
+
+
+class MeetingRules(Strict):
+    meetings: tuple[MeetingRule, ...]
+    drop_parentheticals: Regex = ""
+    segment_joiners: Regex = ""
+    not_venue: Regex = ""
+    opening_cue: Regex = ""
+    not_participant_after: Regex = ""
+    no_venue_modes: tuple[str, ...] = ("telephone", "video")
+    paragraph_kinds: tuple[str, ...] = ("paragraph",)
+
+
+RULE_SCHEMAS = {"meetings": MeetingRules}
+
+
+@dataclass(frozen=True)
+class _Paren:
+    start: int  # folded indices into the heading's folded title, '(' .. ')' inclusive
+    end: int
+
+
+@dataclass(frozen=True)
+class _Segment:
+    name_start: int  # folded indices
+    name_end: int
+    paren: _Paren | None
+    venue_paren: _Paren | None  # a separate parenthesis after the date parenthesis
+
+
+def top_parens(text: str) -> list[_Paren]:
+    """Top-level balanced (...) groups of `text`."""
+    out, depth, begin = [], 0, 0
+    for i, c in enumerate(text):
+        if c == "(":
+            if depth == 0:
+                begin = i
+            depth += 1
+        elif c == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                out.append(_Paren(begin, i + 1))
+    return out
 
 
 class MeetingStage:
+    """Sets `doc.meetings` and the `meeting_id` of the venues inside each meeting's section."""
+
     def __init__(self, rules: Rules):
-        self.rules = rules
+        cfg: MeetingRules = rules.get("meetings")
+        self.cfg = cfg
+        self.rules = [(r, CompiledPattern.of(r.id, r.pattern)) for r in cfg.meetings]
+
+        def c(name: str, p: str):
+            return CompiledPattern.of(f"meetings.{name}", p) if p else None
+
+        self.drop = c("drop_parentheticals", cfg.drop_parentheticals)
+        self.joiners = c("segment_joiners", cfg.segment_joiners)
+        self.not_venue = c("not_venue", cfg.not_venue)
+        self.cue = c("opening_cue", cfg.opening_cue)
+        self.not_participant = c("not_participant_after", cfg.not_participant_after)
 
     def __call__(self, doc: Document) -> Document:
-        return doc
+        meetings: list[Meeting] = []
+        trace: list[TraceEvent] = []
+        venue_owner: dict[int, int] = {}  # index in doc.venues -> meeting_id
+        for section in doc.sections:
+            block = doc.block(section.block_id)
+            heading = NormText.of(block.text, block.start)
+            found = self._section_meetings(doc, section, heading, len(meetings), trace)
+            if not found:
+                continue
+            meetings += found
+            self._claim_venues(doc, section, found, venue_owner)
+        venues = tuple(replace(v, meeting_id=venue_owner[i]) if i in venue_owner else v
+                       for i, v in enumerate(doc.venues))
+        return replace(doc, meetings=tuple(meetings), venues=venues, trace=doc.trace + tuple(trace))
+
+    # ---- headings ---------------------------------------------------------------------
+    def _segments(self, title: str, offset: int, dates: list[DateMention], norm: NormText) -> list[_Segment]:
+        """Cut the folded heading text (title starting at folded index `offset`) into segments."""
+        segs: list[_Segment] = []
+        name_start = offset
+        parens = [_Paren(p.start + offset, p.end + offset) for p in top_parens(title)]
+        for p in parens:
+            ra, rb = norm.raw_span(p.start, p.end)
+            has_date = any(ra <= d.start and d.end <= rb for d in dates)
+            inner = norm.text[p.start + 1:p.end - 1]
+            if has_date:
+                segs.append(_Segment(name_start, p.start, p, None))
+                name_start = p.end
+            elif self.drop is not None and self.drop.fullmatch(inner) is not None:
+                if name_start == p.start:
+                    name_start = p.end
+            elif segs and name_start == p.start and segs[-1].venue_paren is None:
+                segs[-1] = replace(segs[-1], venue_paren=p)
+                name_start = p.end
+        if name_start < len(norm.text) and norm.text[name_start:].strip() and (not segs or
+                                                                                 segs[-1].name_end < name_start):
+            segs.append(_Segment(name_start, len(norm.text), None, None))
+        return segs
+
+    def _section_meetings(self, doc: Document, section: Section, heading: NormText, next_id: int,
+                          trace: list[TraceEvent]) -> list[Meeting]:
+        title_at = heading.text.rfind(NormText.of(section.title).text) if section.title else -1
+        if title_at < 0:
+            return []
+        block = doc.block(section.block_id)
+        dates = [d for d in doc.dates if block.start <= d.start and d.end <= block.end]
+        segs = self._segments(heading.text[title_at:], title_at, dates, heading)
+        out: list[Meeting] = []
+        for seg in segs:
+            name = heading.text[seg.name_start:seg.name_end]
+            if self.joiners is not None:
+                m = self.joiners.match(name)
+                if m is not None and m.end() < len(name):
+                    seg = replace(seg, name_start=seg.name_start + m.end())
+                    name = name[m.end():]
+            name = name.strip()
+            rule = next((r for r, p in self.rules if p.search(name) is not None), None)
+            na, nb = heading.raw_span(seg.name_start, seg.name_end)
+            if rule is None:
+                continue
+            if rule.needs_date and seg.paren is None:
+                trace.append(TraceEvent("meetings", rule.id, na, nb, doc.text[na:nb], "dropped",
+                                        "needs_date: no date parenthesis in the heading"))
+                continue
+            sessions = self._sessions(doc, seg, heading, dates, rule.mode)
+            if not sessions:
+                sessions = [(self._body_date(doc, section), "", ())]
+            end = seg.venue_paren.end if seg.venue_paren else seg.paren.end if seg.paren else seg.name_end
+            ra, rb = heading.raw_span(seg.name_start, end)
+            raw_name = " ".join(doc.text[na:nb].split())
+            opening = self._opening_sentence(doc, section)
+            people = self._participants(doc, heading, seg, opening)
+            body_venue = ""
+            if rule.mode not in self.cfg.no_venue_modes and opening is not None:
+                body_venue = next((v.name for v in sorted(doc.venues, key=lambda v: v.start)
+                                   if opening.start <= v.start and v.end <= opening.end), "")
+            for date, venue, _ in sessions:
+                if rule.mode in self.cfg.no_venue_modes:
+                    venue = ""
+                elif not venue and len(sessions) == 1:
+                    venue = body_venue
+                out.append(Meeting(section.section_id, next_id + len(out) + 1, section.label, raw_name, date, venue,
+                                   "|".join(people), rule.mode, ra, rb, doc.text[ra:rb], rule.id))
+        return out
+
+    def _sessions(self, doc: Document, seg: _Segment, heading: NormText, dates: list[DateMention],
+                  mode: str) -> list[tuple[str, str, tuple[int, int]]]:
+        """(date value, venue name, venue raw span) per date of the segment's parenthesis."""
+        if seg.paren is None:
+            return []
+        pa, pb = heading.raw_span(seg.paren.start, seg.paren.end)
+        inside = sorted((d for d in dates if pa <= d.start and d.end <= pb), key=lambda d: d.start)
+        days = [d for d in inside if d.granularity == "day"] or inside
+        out = []
+        for d in days:
+            venue, span = "", (0, 0)
+            fa = _folded_index(heading, d.end)
+            rest = heading.text[fa:heading_limit(heading, seg)]
+            m = _LEAD_PAREN.match(rest)
+            if m is not None and m.end(1) > m.start(1):
+                span = heading.raw_span(fa + m.start(1), fa + m.end(1))
+                text = m.group(1).strip()
+                has_date = any(span[0] <= d2.start and d2.end <= span[1] for d2 in dates)
+                if text and not has_date and (self.not_venue is None or self.not_venue.fullmatch(text) is None):
+                    venue = _venue_name(doc, span, doc.text[span[0]:span[1]].strip())
+            out.append((d.value, venue, span))
+        if seg.venue_paren is not None and len(out) >= 1 and all(not v for _, v, _ in out):
+            inner = heading.text[seg.venue_paren.start + 1:seg.venue_paren.end - 1].strip()
+            if inner and (self.not_venue is None or self.not_venue.fullmatch(inner) is None):
+                span = heading.raw_span(seg.venue_paren.start + 1, seg.venue_paren.end - 1)
+                name = _venue_name(doc, span, doc.text[span[0]:span[1]].strip())
+                out = [(value, name, span) for value, _, _ in out]
+        return out
+
+    def _body_date(self, doc: Document, section: Section) -> str:
+        opening = self._opening_sentence(doc, section)
+        if opening is None:
+            return ""
+        days = [d for d in doc.dates if d.sentence_id == opening.sentence_id and d.granularity == "day"]
+        return days[0].value if days else ""
+
+    # ---- body -------------------------------------------------------------------------
+    def _opening_sentence(self, doc: Document, section: Section) -> Sentence | None:
+        own = [s for s in doc.sentences if section.start <= s.start and s.end <= section.end
+               and doc.block(s.block_id).kind in self.cfg.paragraph_kinds]
+        direct = [s for s in own if s.section_id == section.section_id] or own
+        people_at = {p.sentence_id for p in doc.people}
+        with_people = [s for s in direct if s.sentence_id in people_at]
+        if self.cue is not None:
+            for s in with_people:
+                if self.cue.search(NormText.of(s.text).text) is not None:
+                    return s
+        return with_people[0] if with_people else None
+
+    def _participants(self, doc: Document, heading: NormText, seg: _Segment,
+                      opening: Sentence | None) -> list[str]:
+        na, nb = heading.raw_span(seg.name_start, seg.name_end)
+        ids = {p.person_id for p in doc.people if na <= p.start and p.end <= nb and p.person_id}
+        if opening is not None:
+            for p in doc.people:
+                if not (opening.start <= p.start and p.end <= opening.end) or not p.person_id:
+                    continue
+                after = NormText.of(doc.text[p.end:opening.end]).text
+                if self.not_participant is not None and self.not_participant.match(after) is not None:
+                    continue
+                ids.add(p.person_id)
+        return sorted(ids)
+
+    def _claim_venues(self, doc: Document, section: Section, found: list[Meeting], owner: dict[int, int]) -> None:
+        for i, v in enumerate(doc.venues):
+            if not (section.start <= v.start and v.end <= section.end):
+                continue
+            in_heading = [m for m in found if m.start <= v.start and v.end <= m.end]
+            same = [m for m in (in_heading or found) if m.venue and m.venue == v.name]
+            owner[i] = (same or in_heading or found)[0].meeting_id
+
+
+_LEAD_PAREN = CompiledPattern.of("meetings.venue_paren", r"^\s*\(([^()]*)\)")
+
+
+def heading_limit(heading: NormText, seg: _Segment) -> int:
+    return seg.paren.end - 1 if seg.paren is not None else len(heading.text)
+
+
+def _folded_index(norm: NormText, raw_pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_left(norm.starts, raw_pos)
+
+
+def _venue_name(doc: Document, span: tuple[int, int], fallback: str) -> str:
+    """The name of the venue mention inside `span`, else the parenthesis text as written."""
+    inside: list[VenueMention] = [v for v in doc.venues if span[0] <= v.start and v.end <= span[1]]
+    return inside[0].name if inside else fallback
+
+
+__all__ = ["MeetingStage", "MeetingRules", "RULE_SCHEMAS", "PersonMention"]
