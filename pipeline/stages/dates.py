@@ -92,8 +92,10 @@ class DateRules(Strict):
         for rule in self.patterns:
             try:
                 regex.compile(expand(rule.pattern, self), regex.V1)
-            except (regex.error, KeyError) as err:
+            except regex.error as err:
                 raise ValueError(f"rule {rule.id}: pattern does not compile after expansion: {err}") from None
+            except KeyError as err:
+                raise ValueError(f"rule {rule.id}: {err.args[0]}") from None
         return self
 
 
@@ -118,6 +120,9 @@ def expand(pattern: str, rules: DateRules) -> str:
     """Replace `{@name}` by its fragment (fragments may use fragments)."""
     known = {**rules.fragments, **table_fragments(rules)}
     for _ in range(_MAX_EXPANSION):
+        unknown = sorted({m.group(1) for m in _FRAGMENT.finditer(pattern)} - set(known))
+        if unknown:
+            raise KeyError(f"unknown fragment {{@{unknown[0]}}} (known: {', '.join(sorted(known))})")
         new = _FRAGMENT.sub(lambda m: known[m.group(1)], pattern)
         if new == pattern:
             return new
