@@ -651,8 +651,8 @@ normalised value, person_id, rule and source.</p>
 {warn}
 <section id="changes"><h2>Changes since the previous run</h2>{diff}</section>
 <section id="timeline"><h2>Meetings timeline</h2>{timeline}</section>
-<section id="meetings"><h2>Meetings</h2>{cards}</section>
 {"".join(bodies)}
+<section id="meetings"><h2>Meetings</h2>{cards}</section>
 </main>
 </div>
 </body>
