@@ -253,3 +253,23 @@ def test_report_for_the_seed_from_a_real_extract(extractor, tmp_path):
     if doc.meetings:
         assert (out / "report" / "timeline.svg").exists()
         assert html_text.count('class="card"') == len(doc.meetings)
+
+
+def test_report_cli_writes_the_same_page_twice(gold_output, tmp_path):
+    from pipeline.cli import main
+
+    args = ["report", "--output", str(gold_output), "--raw", str(ROOT / "raw"), "--out", str(tmp_path / "r")]
+    assert main(args) == 0
+    first = (tmp_path / "r" / "index.html").read_bytes()
+    svg = (tmp_path / "r" / "timeline.svg").read_bytes()
+    assert main(args) == 0
+    assert (tmp_path / "r" / "index.html").read_bytes() == first
+    assert (tmp_path / "r" / "timeline.svg").read_bytes() == svg
+    assert b"<script" not in first and b"http://" not in first and b"https://" not in first
+
+
+def test_report_cli_without_output_folder(tmp_path, capsys):
+    from pipeline.cli import main
+
+    assert main(["report", "--output", str(tmp_path / "missing"), "--raw", str(ROOT / "raw")]) == 2
+    assert "no such output folder" in capsys.readouterr().err
