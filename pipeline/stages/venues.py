@@ -1,15 +1,313 @@
-"""Placeholder for the venues stage (its issue fills it in): adds nothing yet."""
+"""Venues: the places where a meeting or an event took place.
+
+A CUE (において, で + an event verb, の機会に, を訪問, a place in brackets after a meeting date)
+points at a PLACE PHRASE: the run of kanji/katakana/latin letters before the cue (or inside
+the brackets), trimmed from the left to the longest part that reads as a place and extended
+over "XのY" when X is a place too. A phrase reads as a place by the gazetteer, a country
+marker + facility (米国防省), MeCab's 地名 tags, a katakana run that is not one dictionary
+common noun, a facility word after a place, or a GiNZA place entity. Topics (尖閣諸島),
+modes (電話, テレビ会議) and non-places (全国) are excluded. All of it is data in
+rules/venues.yaml; the country markers are shared with rules/people.yaml.
+`meeting_id` stays empty: the meetings stage links venues to meetings.
+"""
 from __future__ import annotations
 
-from ..document import Document
-from ..ruleset import Rules
+from dataclasses import dataclass, replace
+from typing import Literal
 
-RULE_SCHEMAS: dict = {}
+from ..document import Document, Entity, Sentence, Token, TraceEvent, VenueMention
+from ..overlap import resolve
+from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
+from ..textnorm import NormText
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "Country", "City", "Province", "Location", "GPE_Other",
+                          "Location_Other", "Facility", "Facility_Other", "Geological_Region", "Geological_Region_Other",
+                          "Region", "Continental_Region", "Domestic_Region", "County", "Sea", "Bay", "Island",
+                          "Military_Base", "Port", "Airport", "Station", "Park", "Spa", "Water_Route", "Line_Other",
+                          "Astral_Body", "Archaeological_Place", "Theater", "Public_Institution", "Worship_Place",
+                          "Car_Stop", "Research_Institute", "Sports_Facility", "Market", "Museum", "Zoo", "School"})
+MAX_PHRASE = 30
+
+
+class Cue(Rule):
+    pattern: Regex
+    requires: tuple[Literal["country", "state", "region", "city", "facility", "event", "sea"], ...] = ()
+
+
+class PatternRule(Rule):
+    pattern: Regex
+
+
+class Place(Strict):
+    name: str
+    country: str = ""
+    kind: Literal["country", "state", "region", "city", "facility", "event", "sea"]
+    aliases: tuple[str, ...] = ()
+
+
+class VenueRules(Strict):
+    cues: tuple[Cue, ...]
+    context: PatternRule
+    place_chars: Regex
+    facility_suffix: Regex
+    event_pattern: Regex
+    sea_pattern: Regex
+    admin_prefix: Regex
+    kanji_default_country: str = ""
+    topics: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    non_places: tuple[str, ...] = ()
+    gazetteer: tuple[Place, ...] = ()
+
+
+RULE_SCHEMAS = {"venues": VenueRules}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Why a phrase is a place: its kind, country (None = not known yet) and the rule ids that said so."""
+
+    kind: str
+    country: str | None
+    rules: tuple[str, ...]
+    ner: bool = False
+    rule_found: bool = True
+
+
+@dataclass(frozen=True)
+class Candidate:
+    sentence: Sentence
+    norm: NormText
+    start: int
+    end: int
+    name_start: int
+    name_end: int
+    country: str
+    cue: str
+    reading: Reading
 
 
 class VenueStage:
-    def __init__(self, rules: Rules):
-        self.rules = rules
+    """Adds `doc.venues` (meeting_id left empty)."""
 
+    def __init__(self, rules: Rules):
+        self.rules: VenueRules = rules.get("venues")
+        people = rules.get("people")
+        r = self.rules
+        self.cues = [(c, CompiledPattern.of(c.id, c.pattern)) for c in r.cues]
+        self.context = CompiledPattern.of(r.context.id, r.context.pattern)
+        self.place_char = CompiledPattern.of("venues.place_chars", r.place_chars)
+        self.facility = CompiledPattern.of("venues.facility_suffix", r.facility_suffix)
+        self.event = CompiledPattern.of("venues.event_pattern", r.event_pattern)
+        self.sea = CompiledPattern.of("venues.sea_pattern", r.sea_pattern)
+        self.admin = CompiledPattern.of("venues.admin_prefix", r.admin_prefix)
+        self.markers = [(m.country, CompiledPattern.of(m.id, m.pattern), m.id) for m in people.markers if m.country]
+        self.places: dict[str, Place] = {}
+        for p in r.gazetteer:
+            for n in (p.name, *p.aliases):
+                self.places.setdefault(n, p)
+        self.by_length = sorted(self.places, key=lambda n: (-len(n), n))
+        self.excluded = {**{w: "topic of talk" for w in r.topics}, **{w: "mode of meeting" for w in r.modes},
+                         **{w: "not a place" for w in r.non_places}}
+
+    # ------------------------------------------------------------------ is this a place?
+    def reading(self, s: str, toks: list[Token], ner: bool) -> Reading | str:
+        """How `s` reads as a place, or the reason it does not."""
+        if not s:
+            return "empty"
+        if s in self.excluded:
+            return self.excluded[s]
+        for mode in self.rules.modes:
+            if mode in s:
+                return "mode of meeting"
+        if s in self.places:
+            p = self.places[s]
+            return Reading(p.kind, p.country, ("venue.gazetteer",), ner)
+        for code, pat, rid in self.markers:  # country marker + facility: 米国防省, 英国防省
+            for n in range(1, len(s)):
+                if pat.fullmatch(s[:n]) and s[n:] in self.places and self.places[s[n:]].kind == "facility":
+                    return Reading("facility", code, ("venue.marker_facility", rid), ner)
+        if self.event.search(s):
+            return Reading("event", None, ("venue.event_pattern",), ner)
+        if self.sea.search(s) and toks and toks[0].pos3 == "地名":
+            return Reading("sea", "", ("venue.sea_pattern",), ner)
+        if toks and toks[0].pos2 == "固有名詞" and toks[0].pos3 == "地名" \
+                and all(t.pos1 in ("名詞", "接尾辞") for t in toks):
+            return Reading("place", None, ("venue.mecab_place",), ner)
+        latin_kana = all(_is_kana(c) or c.isascii() and c.isalpha() for c in s)
+        if latin_kana and len(s) >= 2:
+            if len(toks) == 1 and toks[0].pos2 == "普通名詞" and toks[0].lemma:
+                return "a dictionary common noun"
+            return Reading("place", None, ("venue.katakana_place",), ner)
+        fac = self.facility.search(s)
+        if fac and fac.start() > 0:
+            head = s[:fac.start()]
+            if all(_is_kana(c) for c in head) or head in self.places or (toks and toks[0].pos3 == "地名"):
+                return Reading("facility", None, ("venue.facility",), ner)
+        if ner:
+            return Reading("place", None, ("venue.ner_place",), True, False)
+        return "not read as a place"
+
+    def country_inside(self, s: str) -> str | None:
+        """The country of the most specific gazetteer entry written inside `s`."""
+        found: list[tuple[int, Place]] = []
+        for n in self.by_length:
+            k = s.find(n)
+            if k >= 0:
+                found.append((k + len(n), self.places[n]))
+        found = [f for f in found if f[1].country]
+        if not found:
+            for code, pat, _ in self.markers:
+                for n in range(1, min(4, len(s))):
+                    if pat.fullmatch(s[:n]):
+                        return code
+            return None
+        return max(found, key=lambda f: f[0])[1].country
+
+    # ------------------------------------------------------------------ one sentence
+    def sentence_candidates(self, doc: Document, sent: Sentence, toks: tuple[Token, ...], places: list[Entity],
+                            trace: list[TraceEvent]) -> list[Candidate]:
+        norm = NormText.of(sent.text, sent.start)
+        text = norm.text
+        raw_bounds = {t.start for t in toks} | {t.end for t in toks}
+        bounds = {i for i in range(len(text)) if norm.starts[i] in raw_bounds} | {0, len(text)}
+
+        def tokens_in(a: int, b: int) -> list[Token]:
+            ra, rb = norm.raw_span(a, b)
+            return [t for t in toks if ra <= t.start and t.end <= rb]
+
+        ner_spans = []
+        for e in places:
+            a = next((i for i in range(len(text)) if norm.starts[i] == e.start), None)
+            b = next((i + 1 for i in range(len(text)) if norm.ends[i] == e.end), None)
+            if a is not None and b is not None:
+                ner_spans.append((a, b))
+
+        def ner_covers(a: int, b: int) -> bool:
+            return any(x <= a and b <= y for x, y in ner_spans)
+
+        def is_char(c: str) -> bool:
+            return self.place_char.fullmatch(c) is not None
+
+        def read(a: int, b: int) -> Reading | str:
+            return self.reading(text[a:b], tokens_in(a, b), ner_covers(a, b))
+
+        def core(b: int, limit: int = 0) -> tuple[int, Reading] | tuple[None, str]:
+            """The longest place that ends at b, within the character run before b."""
+            a = b
+            while a > limit and b - a < MAX_PHRASE and is_char(text[a - 1]):
+                a -= 1
+            why = "no place phrase before the cue"
+            for s in range(a, b):
+                if s not in bounds:
+                    continue
+                r = read(s, b)
+                if isinstance(r, Reading):
+                    return s, r
+                if s == a:
+                    why = r
+            return None, why
+
+        def drop(rule_id: str, a: int, b: int, reason: str) -> None:
+            ra, rb = norm.raw_span(a, b)
+            trace.append(TraceEvent("venues", rule_id, ra, rb, doc.text[ra:rb], "dropped", reason))
+
+        out: list[Candidate] = []
+        for cue, pat in self.cues:
+            for m in pat.finditer(text):
+                if "place" in pat.compiled.groupindex and m.group("place") is not None:
+                    a, b = m.span("place")
+                    r = read(a, b)
+                    start = a
+                else:
+                    b = m.start()
+                    start, r = core(b)
+                    a = start if start is not None else b
+                if isinstance(r, str):
+                    if b > a:
+                        drop(cue.id, a, b, r)
+                    continue
+                if cue.requires and r.kind not in cue.requires:
+                    drop(cue.id, a, b, f"cue needs a place of kind {'/'.join(cue.requires)}, not {r.kind}")
+                    continue
+                name_start, name_end = a, b
+                country = r.country
+                fired = [cue.id, *r.rules]
+                # XのY: X is a place too -> the phrase starts at X; Y stays the name
+                while a >= 2 and text[a - 1] == "の":
+                    prev, pr = core(a - 1)
+                    if prev is None or isinstance(pr, str) or pr.kind == "event":
+                        break
+                    if country is None and pr.country:
+                        country = pr.country
+                    elif country is None:
+                        country = self.country_inside(text[prev:a - 1])
+                    a = prev
+                    fired.append("venue.of_place")
+                # XにあるY: X tells Y's country
+                ctx = self.context.search(text[max(0, a - 6):a])
+                if ctx is not None and country is None:
+                    cb = max(0, a - 6) + ctx.start()
+                    cs, cr = core(cb)
+                    if cs is not None and not isinstance(cr, str):
+                        country = cr.country or self.country_inside(text[cs:cb])
+                        fired.append(self.rules.context.id)
+                if country is None:
+                    country = self.country_inside(text[name_start:name_end])
+                if country is None and all(_is_han(c) for c in text[name_start:name_end]) \
+                        and r.kind in ("place", "facility"):
+                    country = self.rules.kanji_default_country
+                    fired.append("venue.kanji_default_country")
+                # name: the most specific part
+                while True:
+                    am = self.admin.match(text[name_start:name_end])
+                    if am is None or am.end() == 0 or name_end - (name_start + am.end()) < 2:
+                        break
+                    name_start += am.end()
+                out.append(Candidate(sent, norm, a, b, name_start, name_end, country or "", "+".join(fired), r))
+        return out
+
+    # ------------------------------------------------------------------ the document
     def __call__(self, doc: Document) -> Document:
-        return doc
+        by_sentence = doc.tokens_by_sentence()
+        places_by_sentence: dict[int, list[Entity]] = {}
+        for e in doc.entities:
+            if e.label in PLACE_LABELS or e.ontonotes in ("GPE", "LOC", "FAC"):
+                places_by_sentence.setdefault(e.sentence_id, []).append(e)
+        trace: list[TraceEvent] = []
+        cands: list[Candidate] = []
+        for sent in doc.extractable_sentences():
+            cands += self.sentence_candidates(doc, sent, by_sentence.get(sent.sentence_id, ()),
+                                              places_by_sentence.get(sent.sentence_id, []), trace)
+        people = [(p.start, p.end) for p in doc.people]
+        free: list[Candidate] = []
+        for c in cands:
+            a, b = c.norm.raw_span(c.start, c.end)
+            if any(x < b and a < y for x, y in people):
+                trace.append(TraceEvent("venues", c.cue.split("+")[0], a, b, doc.text[a:b], "dropped",
+                                        "overlaps a person mention"))
+                continue
+            free.append(c)
+        # the same span from two cues is one venue: keep the first cue's reading
+        kept, dropped = resolve(free, span=lambda c: c.norm.raw_span(c.start, c.end),
+                                priority=lambda c: 0 if c.reading.rule_found else 1,
+                                label=lambda c: c.norm.raw_text(c.start, c.end))
+        for c, reason in dropped:
+            a, b = c.norm.raw_span(c.start, c.end)
+            trace.append(TraceEvent("venues", c.cue.split("+")[0], a, b, doc.text[a:b], "dropped", reason))
+        venues = []
+        for c in kept:
+            a, b = c.norm.raw_span(c.start, c.end)
+            source = ("rule+ner" if c.reading.ner else "rule") if c.reading.rule_found else "ner"
+            venues.append(VenueMention(c.sentence.section_id, c.sentence.sentence_id, a, b, doc.text[a:b],
+                                       c.norm.raw_text(c.name_start, c.name_end), c.country, None, source, c.cue))
+        venues.sort(key=lambda v: (v.start, v.end))
+        return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace))
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c in "々〆"
+
+
+def _is_kana(c: str) -> bool:
+    return "\u30a1" <= c <= "\u30fa" or c in "ー・"
