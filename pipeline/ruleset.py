@@ -46,6 +46,16 @@ def _compile(pattern: str) -> str:
 Regex = Annotated[str, AfterValidator(_compile)]
 
 
+def _country(code: str) -> str:
+    if code and not (len(code) == 2 and code.isascii() and code.isupper() and code.isalpha()):
+        raise ValueError(f"country '{code}' is not an ISO 3166 alpha-2 code (two capital letters: JP, US, GB) "
+                         f"or empty")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_country)]  # ISO 3166 alpha-2, or "" for unknown
+
+
 class Strict(BaseModel):
     """Base of every rule schema: unknown keys are errors, values are immutable."""
 

@@ -19,6 +19,7 @@ from ..document import Block, Clause, Document, Meeting, PersonMention, Token, T
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from .segment import BLOCK_KINDS
 
 PERSON = "\ue000"  # one character standing for a person mention in the subject view
 BLANK = "\ue001"  # a character inside a quotation in the subject view
@@ -65,8 +66,8 @@ class SubjectRule(Rule):
 
 
 class ClauseRules(Strict):
-    block_kinds: tuple[str, ...] = ("paragraph", "footnote")
-    meeting_block_kinds: tuple[str, ...] = ("paragraph",)
+    block_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph", "footnote")
+    meeting_block_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph",)
     footnote_marker_token: Regex = r"\d{1,2}"
     footnote_marker: Regex = ""
     quote_pairs: tuple[str, ...] = ("「」", "『』")
@@ -76,7 +77,7 @@ class ClauseRules(Strict):
     tails: dict[str, tuple[TokenSpec, ...]] = {}
     predicates: tuple[PredicateRule, ...]
     subjects: tuple[SubjectRule, ...] = ()
-    joint_types: tuple[str, ...] = ("agree", "share")
+    joint_types: tuple[Literal[CLAUSE_TYPES], ...] = ("agree", "share")
     content_skip: Regex = ""
 
     @model_validator(mode="after")

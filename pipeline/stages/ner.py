@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from ..cache import DocCache, content_key, memoized
 from ..document import Document, Entity, Sentence
@@ -43,7 +44,7 @@ class NerRules(Strict):
     """Where NER runs (`mode: windows`, the default, or `sentences` for every extractable
     sentence: the slow reference) and how windows are shaped."""
 
-    mode: str = "windows"
+    mode: Literal["windows", "sentences"] = "windows"
     cues: tuple[NerCue, ...] = ()
     snap: int = 12  # look this many characters further back for a natural break
     merge_gap: int = 8  # windows closer than this are read as one

@@ -20,7 +20,7 @@ from typing import Literal
 
 from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
 from ..overlap import resolve
-from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
+from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 
 MAX_TITLE = 24  # characters a title may span
@@ -38,13 +38,13 @@ class PatternRule(Rule):
 
 class TitleRule(Rule):
     pattern: Regex
-    country: str = ""
+    country: CountryCode = ""
     requires_marker: bool = False
 
 
 class MarkerRule(Rule):
     pattern: Regex
-    country: str
+    country: CountryCode
 
 
 class PeopleRules(Strict):
@@ -62,7 +62,7 @@ class PersonEntry(Strict):
     id: str
     names: tuple[str, ...]
     titles: tuple[str, ...] = ()
-    country: str = ""
+    country: CountryCode = ""
 
 
 class PersonRegistry(Strict):

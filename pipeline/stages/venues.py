@@ -17,7 +17,7 @@ from typing import Literal
 
 from ..document import Document, Entity, Sentence, Token, TraceEvent, VenueMention
 from ..overlap import resolve
-from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
+from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "Country", "City", "Province", "Location", "GPE_Other",
@@ -40,7 +40,7 @@ class PatternRule(Rule):
 
 class Place(Strict):
     name: str
-    country: str = ""
+    country: CountryCode = ""
     kind: Literal["country", "state", "region", "city", "facility", "event", "sea"]
     aliases: tuple[str, ...] = ()
 
@@ -53,7 +53,7 @@ class VenueRules(Strict):
     event_pattern: Regex
     sea_pattern: Regex
     admin_prefix: Regex
-    kanji_default_country: str = ""
+    kanji_default_country: CountryCode = ""
     topics: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()
     non_places: tuple[str, ...] = ()
