@@ -75,6 +75,8 @@ class TableDiff:
     current: int | None
     added: tuple[str, ...]  # rows as CSV lines
     removed: tuple[str, ...]
+    changed: int = 0  # added/removed pairs with the same key (span or id): the same row, other values
+    key: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------- tables
@@ -395,13 +397,28 @@ def diff_tables(current: Path, previous: Path | None) -> list[TableDiff]:
         head_now, now = read_table(current / f"{name}.csv")
         head_prev, prev = read_table(previous / f"{name}.csv") if previous else ([], [])
         cols = [c for c in head_now if c in head_prev] if head_now and head_prev else (head_now or head_prev)
-        as_line = (lambda r: ",".join(_csv_cell(r.get(c, "")) for c in cols))
+        key = _diff_key(cols)
+
+        def as_line(r: dict[str, str]) -> str:
+            return ",".join(_csv_cell(r.get(c, "")) for c in cols)
+
+        key_of = {as_line(r): tuple(r.get(c, "") for c in key) for r in (*now, *prev)}
         c_now, c_prev = Counter(map(as_line, now)), Counter(map(as_line, prev))
         added = tuple(sorted((c_now - c_prev).elements()))
         removed = tuple(sorted((c_prev - c_now).elements()))
+        k_added, k_removed = Counter(key_of[x] for x in added), Counter(key_of[x] for x in removed)
+        changed = sum((k_added & k_removed).values()) if key else 0
         out.append(TableDiff(name, len(prev) if head_prev else None, len(now) if head_now else None,
-                             added, removed))
+                             added, removed, changed, key))
     return out
+
+
+def _diff_key(cols: list[str]) -> tuple[str, ...]:
+    """The columns that identify a row across runs: its span, else its id, else none."""
+    if "start" in cols and "end" in cols:
+        return tuple(c for c in ("doc_id", "start", "end") if c in cols)
+    ids = [c for c in cols if c.endswith("_id") and c != "doc_id"]
+    return tuple(c for c in ("doc_id", *ids[:1]) if c in cols) if ids else ()
 
 
 def _csv_cell(value: str) -> str:
@@ -417,7 +434,8 @@ def render_diff(diffs: list[TableDiff], previous: Path | None) -> str:
     for d in diffs:
         fmt = (lambda n: "—" if n is None else str(n))
         rows.append(f'<tr><td>{html.escape(d.table)}</td><td>{fmt(d.previous)}</td><td>{fmt(d.current)}</td>'
-                    f'<td class="added">+{len(d.added)}</td><td class="removed">−{len(d.removed)}</td></tr>')
+                    f'<td class="added">+{len(d.added)}</td><td class="removed">−{len(d.removed)}</td>'
+                    f'<td title="same {html.escape("/".join(d.key))}, other values">{d.changed}</td></tr>')
         for sign, label, lines in (("+", "added", d.added), ("−", "removed", d.removed)):
             if lines:
                 more = f"\n… and {len(lines) - DIFF_SAMPLE} more" if len(lines) > DIFF_SAMPLE else ""
@@ -427,7 +445,7 @@ def render_diff(diffs: list[TableDiff], previous: Path | None) -> str:
                                f'<pre>{body}</pre></details>')
     return (f'<p class="muted">Compared with the previous run kept in <code>{html.escape(str(previous))}</code>.</p>'
             '<table class="stats diff"><tr><th>table</th><th>previous</th><th>current</th><th>added</th>'
-            f'<th>removed</th></tr>{"".join(rows)}</table>{"".join(details)}')
+            f'<th>removed</th><th>of which changed</th></tr>{"".join(rows)}</table>{"".join(details)}')
 
 
 # ---------------------------------------------------------------------------------------- cards

@@ -43,3 +43,18 @@ def test_report_diff_new_and_dropped_tables(tmp_path):
 def test_report_diff_without_previous_run(tmp_path):
     write(tmp_path / "now", "dates", "doc_id,value\nd,2016\n")
     assert "No previous run" in render_diff(diff_tables(tmp_path / "now", None), tmp_path / "missing")
+
+
+@pytest.mark.parametrize("previous,current,changed", [
+    # same span, other value: one changed row (one added + one removed)
+    ("doc_id,start,end,value\nd,1,5,2016\nd,9,12,2017\n", "doc_id,start,end,value\nd,1,5,2015\nd,9,12,2017\n", 1),
+    # a new span and a dropped span are not changes
+    ("doc_id,start,end,value\nd,1,5,2016\n", "doc_id,start,end,value\nd,2,5,2016\n", 0),
+    # tables without spans are keyed by their first id column
+    ("doc_id,meeting_id,date\nd,1,2016-09-16\n", "doc_id,meeting_id,date\nd,1,2016-09-17\n", 1),
+])
+def test_report_diff_changed_rows(tmp_path, previous, current, changed):
+    write(tmp_path / "prev", "t", previous)
+    write(tmp_path / "now", "t", current)
+    (d,) = diff_tables(tmp_path / "now", tmp_path / "prev")
+    assert (len(d.added), len(d.removed), d.changed) == (1, 1, changed)
