@@ -20,7 +20,8 @@ from typing import Literal
 
 from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
 from ..overlap import resolve
-from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
+from ..errors import StageError
+from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 
 MAX_TITLE = 24  # characters a title may span
@@ -127,30 +128,39 @@ class PeopleStage:
         self.non_names = frozenset(r.non_names)
 
     # ------------------------------------------------------------------ reading one sentence
-    def _lengths(self, pattern: CompiledPattern, text: str, pos: int, limit: int) -> list[int]:
-        """Every length L such that pattern fullmatches text[pos:pos+L]."""
-        return [n for n in range(1, min(limit, len(text) - pos) + 1) if pattern.fullmatch(text[pos:pos + n])]
+    def title_starts(self, text: str) -> dict[int, list[tuple[int, int]]]:
+        """Start -> [(title rule index, end)] for every position where a title pattern matches."""
+        found: dict[int, list[tuple[int, int]]] = {}
+        for k, pat in enumerate(self.titles):
+            try:
+                matches = list(pat.compiled.finditer(text, overlapped=True, timeout=MATCH_TIMEOUT_S))
+            except TimeoutError:
+                raise StageError("-", "people", f"rule {pat.rule_id}: pattern took too long") from None
+            for m in matches:
+                found.setdefault(m.start(), []).append((k, m.end()))
+        return found
 
-    def tails(self, text: str, pos: int) -> list[Tail]:
+    def tails(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]]) -> list[Tail]:
         """Every reading of marker? former? title (当時)? starting exactly at `pos`."""
         out: list[Tail] = []
         marker_opts: list[tuple[int | None, int]] = [(None, pos)]
-        for k, m in enumerate(self.markers):
-            marker_opts += [(k, pos + n) for n in self._lengths(m, text, pos, MAX_MARKER)]
+        for j in range(pos + 1, min(len(text), pos + MAX_MARKER) + 1):
+            if j in title_at or j + 1 in title_at:
+                marker_opts += [(k, j) for k, m in enumerate(self.markers) if m.fullmatch(text[pos:j])]
         for marker, p1 in marker_opts:
-            former_opts = [(False, p1)] + [(True, p1 + n) for n in self._lengths(self.former_prefix, text, p1, 2)]
+            former_opts = [(False, p1)]
+            if p1 + 1 in title_at and self.former_prefix.fullmatch(text[p1:p1 + 1]):
+                former_opts.append((True, p1 + 1))
             for former, p2 in former_opts:
-                for k, (rule, pat) in enumerate(zip(self.rules.titles, self.titles)):
-                    if rule.requires_marker and marker is None:
+                for k, end in title_at.get(p2, ()):
+                    if self.rules.titles[k].requires_marker and marker is None:
                         continue
-                    for n in self._lengths(pat, text, p2, MAX_TITLE):
-                        end = p2 + n
-                        m = self.former_suffix.match(text, end)
-                        out.append(Tail(marker, p1, former, k, p2, end, m.end() if m else end))
+                    m = self.former_suffix.match(text, end)
+                    out.append(Tail(marker, p1, former, k, p2, end, m.end() if m else end))
         return out
 
-    def best_tail(self, text: str, pos: int) -> Tail | None:
-        found = self.tails(text, pos)
+    def best_tail(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]]) -> Tail | None:
+        found = self.tails(text, pos, title_at)
         return max(found, key=lambda t: t.rank(self.rules.titles)) if found else None
 
     def kanji_name_ok(self, name: str, toks: list[Token]) -> str:
@@ -178,6 +188,9 @@ class PeopleStage:
         norm = NormText.of(sent.text, sent.start)
         text = norm.text
         if not text:
+            return []
+        title_at = self.title_starts(text)
+        if not title_at:
             return []
         raw_bounds = {t.start for t in toks} | {t.end for t in toks}
         bounds = {i for i in range(len(text)) if norm.starts[i] in raw_bounds} | {len(text)}
@@ -210,7 +223,7 @@ class PeopleStage:
                 if rule.kind == "katakana":
                     if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
                         continue
-                    tail = self.best_tail(text, b)
+                    tail = self.best_tail(text, b, title_at)
                     if tail is None:
                         continue
                     why = self.katakana_name_ok(text[a:b])
@@ -234,7 +247,7 @@ class PeopleStage:
                     for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
                         if i not in bounds or s not in bounds:
                             continue
-                        tail = self.best_tail(text, i)
+                        tail = self.best_tail(text, i, title_at)
                         if tail is None:
                             continue
                         why = self.kanji_name_ok(text[s:i], tokens_in(s, i))
@@ -263,7 +276,7 @@ class PeopleStage:
                 continue
             if name in self.non_names or self.only_markers.fullmatch(name):
                 continue
-            tail = self.best_tail(text, b)
+            tail = self.best_tail(text, b, title_at)
             if tail is not None:
                 out.append(Candidate(sent, norm, a, b, "person.ner_name", tail, True, False))
         kept = []
