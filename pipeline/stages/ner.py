@@ -130,19 +130,24 @@ class NerModel:
     def __init__(self, rules: Rules, *, cache_dir: Path | None = None):
         import importlib.metadata as meta
 
-        import spacy
-        from thinc.api import NumpyOps, set_current_ops
-
-        set_current_ops(NumpyOps(use_blis=False))
-        self.nlp = spacy.load("ja_ginza", exclude=[n for n in _pipe_names() if n not in KEEP_COMPONENTS])
-        from ginza.ene_ontonotes_mapper import ENE_ONTONOTES_MAPPING
-
-        self.mapping = ENE_ONTONOTES_MAPPING
         self.picker = WindowPicker(rules.get("ner"))
         versions = "+".join(f"{p}-{_version(meta, p)}" for p in ("ja-ginza", "ginza", "spacy", "thinc", "sudachipy",
                                                                "sudachidict-core", "numpy"))
-        self.version = f"{versions}+{','.join(self.nlp.pipe_names)}+numpyops+chunk{MAX_BYTES}+spans1"
+        self.version = f"{versions}+{','.join(KEEP_COMPONENTS)}+numpyops+chunk{MAX_BYTES}+spans1"
         self.cache = DocCache(cache_dir, "ner", self.version) if cache_dir is not None else None
+        self._nlp = None
+        self.mapping: dict[str, str] = _ontonotes_mapping()
+
+    @property
+    def nlp(self):
+        """The model, loaded on first use: a run whose windows are all cached never loads it."""
+        if self._nlp is None:
+            import spacy
+            from thinc.api import NumpyOps, set_current_ops
+
+            set_current_ops(NumpyOps(use_blis=False))
+            self._nlp = spacy.load("ja_ginza", exclude=[n for n in _pipe_names() if n not in KEEP_COMPONENTS])
+        return self._nlp
 
     def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) per text, offsets into each given text."""
@@ -186,6 +191,22 @@ def _version(meta, package: str) -> str:
         return meta.version(package)
     except meta.PackageNotFoundError:
         return "none"
+
+
+def _ontonotes_mapping() -> dict[str, str]:
+    """GiNZA's Sekine -> OntoNotes label map, read as a literal from its module file (importing
+    it would import spaCy, which a fully cached run never needs)."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec("ginza")
+    if spec is None or spec.origin is None:
+        return {}
+    tree = ast.parse((Path(spec.origin).parent / "ene_ontonotes_mapper.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "ENE_ONTONOTES_MAPPING" for t in node.targets):
+            return dict(ast.literal_eval(node.value))
+    return {}
 
 
 def _pipe_names() -> list[str]:

@@ -1,0 +1,368 @@
+"""`python -m pipeline bench`: how fast is a whole edition, cold and warm, against naive GiNZA?
+
+1. Builds a synthetic edition of N characters (default 1,000,000; ~5,000 characters per
+   file, so ~200 files) from the raw seed (`--seed`, default raw/): every copy of a seed
+   line is perturbed (years, days, era years, names before titles) and a line that
+   would still repeat gets a numbered marker, so no two lines are equal and no cache
+   can cheat.
+2. Runs `python -m pipeline extract` on it as a subprocess (so memory is measured for
+   the whole process tree), into a temporary --out and --cache (never into output/):
+   - cold: empty cache (median of --repeat runs, each with a fresh cache);
+   - warm: after a rules-only change (a comment appended to a copy of a rule file), with
+     the cache the cold run filled (median of --repeat runs).
+   Sizes: every value of --chars (default 100,000 and 1,000,000: chars/s at both shows
+   whether cost grows linearly).
+3. Runs the naive baseline once: GiNZA's full pipeline with default ops (`nlp(paragraph)`
+   for every paragraph) on a --naive-chars slice (default 100,000) of the edition; its
+   time for N characters is EXTRAPOLATED linearly from that slice (model load excluded).
+4. Prints a table and writes JSON (default output.bench/bench.json, beside output/, so an
+   extract never swaps it away; `--json PATH` to choose).
+
+Peak memory: `rss_max` is the largest single process of the tree (wait4 rusage, i.e.
+what RUSAGE_CHILDREN reports); `pss_tree` is the sampled peak of the sum of PSS over
+the process tree (shared pages split between processes, so the sum is real memory).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+COMMAND = "bench"
+CHARS_PER_FILE = 5_000
+
+_KATAKANA = "アイカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
+_KANJI = "山川田中村井本林森松竹石原上下島岡西東北南野口藤高橋小大水木金谷池宮坂内長谷"
+_TITLE_AFTER = r"[米英仏独印比韓豪中露加伊]?\p{Han}{0,6}(?:大統領|長官|大臣|首相)"
+
+
+def add_parser(sub) -> None:
+    bp = sub.add_parser(COMMAND, help="benchmark cold/warm extract against naive GiNZA on a synthetic edition")
+    bp.add_argument("--seed", type=Path, default=Path("raw"), help="raw folder the edition is built from")
+    bp.add_argument("--rules", type=Path, default=Path("rules"))
+    bp.add_argument("--chars", default="100000,1000000", help="edition sizes, comma separated")
+    bp.add_argument("--naive-chars", type=int, default=100_000, help="slice the naive baseline runs on")
+    bp.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
+    bp.add_argument("--jobs", type=int, default=0, help="extract --jobs (default: number of cores)")
+    bp.add_argument("--json", type=Path, default=Path("output.bench/bench.json"), help="where the JSON goes")
+    bp.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    bp.add_argument("--keep", action="store_true", help="keep the temporary folder (edition, outputs, caches)")
+    bp.add_argument("--naive-worker", type=Path, help=argparse.SUPPRESS)
+
+
+# -- the synthetic edition ---------------------------------------------------------------
+def _seed_lines(seed: Path) -> list[str]:
+    from .reader import list_raw, read_raw
+
+    lines: list[str] = []
+    for path in list_raw(seed):
+        lines.extend(read_raw(path, seed).text.split("\n"))
+    return lines
+
+
+class _Perturber:
+    """Perturbs the lines of one copy: shifted years/days, other names before titles."""
+
+    def __init__(self, copy: int):
+        import regex
+
+        self.rng = random.Random(copy)
+        self.year = self.rng.randint(1, 9)
+        self.day = self.rng.randint(1, 27)
+        self.names: dict[str, str] = {}
+        self.regex = regex
+
+    def _name(self, old: str, alphabet: str) -> str:
+        if old not in self.names:
+            parts = old.split("・")
+            self.names[old] = "・".join("".join(self.rng.choice(alphabet) for _ in range(max(2, len(p))))
+                                        for p in parts)
+        return self.names[old]
+
+    def line(self, text: str) -> str:
+        sub = self.regex.sub
+        y, d = self.year, self.day
+        text = sub(r"(\d{1,4})\((平成|令和|昭和|同)(\d{1,2})(年?)\)", lambda m: (
+            f"{int(m[1]) + y}({m[2]}{int(m[3]) + y}{m[4]})"), text)
+        text = sub(r"(?<![\d(])(平成|令和|昭和|同)(\d{1,2})年", lambda m: f"{m[1]}{int(m[2]) + y}年", text)
+        text = sub(r"(?<![\d.])(\d{1,2})年(?!度?以)", lambda m: f"{int(m[1]) + y}年", text)
+        text = sub(r"(?<![\d.])(\d{1,2})日", lambda m: f"{(int(m[1]) - 1 + d) % 28 + 1}日", text)
+        text = sub(r"([\p{Katakana}ー・]{2,})(?=" + _TITLE_AFTER + ")",
+                   lambda m: self._name(m[1], _KATAKANA), text)
+        text = sub(r"(?<!\p{Han})(\p{Han}{2})(?=(?:防衛|外務|内閣総理|国防)大臣)",
+                   lambda m: self._name(m[1], _KANJI), text)
+        return text
+
+
+def build_edition(seed: Path, chars: int, folder: Path) -> dict:
+    """Write a synthetic edition of about `chars` characters into folder/<year>/*.txt."""
+    lines = [ln for ln in _seed_lines(seed)]
+    if not any(ln.strip() for ln in lines):
+        raise SystemExit(f"bench: no text in {seed}/")
+    n_files = max(1, round(chars / CHARS_PER_FILE))
+    per_file = chars / n_files
+    seen: set[str] = set()
+    total, marked = 0, 0
+    for i in range(n_files):
+        perturb, wrap = _Perturber(i * 1000), 0
+        out: list[str] = []
+        size, k = 0, (i * 37) % len(lines)
+        while size < per_file:
+            line = lines[k]
+            new = perturb.line(line) if line.strip() else line
+            if new.strip() and new in seen:
+                marked += 1
+                tail = "。" if new.endswith("。") else ""
+                new = f"{new[:len(new) - len(tail)]}(第{marked}例){tail}"
+            if new.strip():
+                seen.add(new)
+            out.append(new)
+            size += len(new) + 1
+            k += 1
+            if k == len(lines):
+                k, wrap = 0, wrap + 1
+                perturb = _Perturber(i * 1000 + wrap)
+        path = folder / "2099" / f"bench_{i:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = "\n".join(out) + "\n"
+        path.write_text(text, encoding="utf-8")
+        total += len(text)
+    return {"chars": total, "files": n_files, "lines": len(seen), "marked_lines": marked}
+
+
+def ner_share(edition: Path, rules_dir: Path) -> dict:
+    """How much text the NER windows cover (no model needed)."""
+    from .document import Document
+    from .reader import list_raw, read_raw
+    from .ruleset import load_rules
+    from .stages.ner import WindowPicker
+    from .stages.segment import Segmenter
+    from .textnorm import NormText
+
+    rules = load_rules(rules_dir)
+    seg, picker = Segmenter(rules), WindowPicker(rules.get("ner"))
+    total = extractable = windows = 0
+    for path in list_raw(edition):
+        raw = read_raw(path, edition)
+        doc = seg(Document(raw.doc_id, raw.edition, raw.text))
+        total += len(raw.text)
+        for s in doc.extractable_sentences():
+            folded = NormText.of(s.text).text
+            extractable += len(folded)
+            windows += sum(b - a for a, b in picker.windows(folded))
+    return {"chars": total, "extractable_chars": extractable, "ner_chars": windows,
+            "ner_share": round(windows / max(1, extractable), 4)}
+
+
+# -- measuring a subprocess tree ---------------------------------------------------------
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                stat = fh.read()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def _tree_pss_kb(root: int) -> int:
+    kids, total, todo = _children(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(kids.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def measure(cmd: list[str], *, cwd: Path) -> dict:
+    """Run a command; wall seconds, largest-process RSS (wait4) and sampled tree PSS peak."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out, \
+            tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
+                done.wait(0.2)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child and its waited-for children
+        seconds = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().strip(), err.read().strip()
+    rss_kb = usage.ru_maxrss
+    return {"seconds": round(seconds, 2), "rss_max_mb": round(rss_kb / 1024), "pss_tree_mb": round(peak[0] / 1024),
+            "returncode": proc.returncode, "stdout": stdout.splitlines()[-1:], "stderr": stderr.splitlines()[-3:]}
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return round(statistics.median(r[key] for r in runs), 2)
+
+
+def _summary(runs: list[dict], chars: int) -> dict:
+    seconds = _median(runs, "seconds")
+    return {"runs": len(runs), "seconds": seconds, "seconds_all": [r["seconds"] for r in runs],
+            "chars_per_s": round(chars / seconds) if seconds else None,
+            "rss_max_mb": max(r["rss_max_mb"] for r in runs), "pss_tree_mb": max(r["pss_tree_mb"] for r in runs),
+            "ok": all(r["returncode"] == 0 for r in runs), "last_stdout": runs[-1]["stdout"],
+            "last_stderr": runs[-1]["stderr"]}
+
+
+# -- the naive baseline -------------------------------------------------------------------
+def naive_worker(folder: Path) -> int:
+    """GiNZA's full pipeline, default ops, one `nlp(paragraph)` per paragraph; prints JSON."""
+    import spacy
+
+    from .stages.ner import byte_chunks
+
+    began = time.perf_counter()
+    nlp = spacy.load("ja_ginza")
+    loaded = time.perf_counter()
+    chars = 0
+    for path in sorted(folder.rglob("*.txt")):
+        for para in path.read_text(encoding="utf-8").split("\n"):
+            para = para.strip()
+            for a, b in byte_chunks(para):
+                nlp(para[a:b])
+            chars += len(para)
+    end = time.perf_counter()
+    print(json.dumps({"chars": chars, "load_s": round(loaded - began, 2), "process_s": round(end - loaded, 2)}))
+    return 0
+
+
+def _slice(edition: Path, chars: int, folder: Path) -> int:
+    """Copy whole files of the edition into folder until `chars` characters."""
+    total = 0
+    for path in sorted(edition.rglob("*.txt")):
+        if total >= chars:
+            break
+        target = folder / path.relative_to(edition)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        total += len(path.read_text(encoding="utf-8"))
+    return total
+
+
+# -- the command --------------------------------------------------------------------------
+def main(args) -> int:
+    if args.naive_worker:
+        return naive_worker(args.naive_worker)
+    root = Path.cwd()
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    sizes = [int(x) for x in str(args.chars).split(",") if x.strip()]
+    work = Path(tempfile.mkdtemp(prefix="hakusho-bench-"))
+    py = [sys.executable, "-m", "pipeline"]
+    report: dict = {"machine": {"cores": os.cpu_count(), "jobs": jobs, "load_avg_at_start": os.getloadavg()},
+                    "repeat": args.repeat, "sizes": {}, "work_dir": str(work) if args.keep else None}
+    try:
+        rules = work / "rules"
+        shutil.copytree(args.rules, rules)
+        for chars in sizes:
+            edition = work / f"edition-{chars}"
+            built = build_edition(args.seed, chars, edition)
+            share = ner_share(edition, rules)
+            print(f"bench: {built['chars']:,} chars in {built['files']} files; NER reads "
+                  f"{share['ner_chars']:,} chars ({share['ner_share']:.1%} of extractable text)", file=sys.stderr)
+            cold, warm = [], []
+            for r in range(args.repeat):
+                cache = work / f"cache-{chars}-{r}"
+                cmd = py + ["extract", "--raw", str(edition), "--rules", str(rules), "--out",
+                            str(work / f"out-{chars}"), "--jobs", str(jobs), "--cache", str(cache)]
+                cold.append(measure(cmd, cwd=root))
+                print(f"bench: {chars:,} cold run {r + 1}: {cold[-1]['seconds']} s", file=sys.stderr)
+                if r == args.repeat - 1:
+                    for w in range(args.repeat):
+                        with open(rules / "blocks.yaml", "a", encoding="utf-8") as fh:
+                            fh.write(f"\n# bench: a rules-only change ({chars} {w})\n")
+                        warm.append(measure(cmd, cwd=root))
+                        print(f"bench: {chars:,} warm run {w + 1}: {warm[-1]['seconds']} s", file=sys.stderr)
+                shutil.rmtree(cache, ignore_errors=True) if r < args.repeat - 1 else None
+            entry = {"edition": built, "ner": share, "cold": _summary(cold, built["chars"]),
+                     "warm": _summary(warm, built["chars"])}
+            entry["warm_over_cold"] = round(entry["warm"]["seconds"] / entry["cold"]["seconds"], 3)
+            report["sizes"][str(chars)] = entry
+        if not args.no_naive:
+            sliced = work / "naive-slice"
+            n = _slice(work / f"edition-{sizes[-1]}", args.naive_chars, sliced)
+            m = measure(py + [COMMAND, "--naive-worker", str(sliced)], cwd=root)
+            info = json.loads(m["stdout"][0]) if m["returncode"] == 0 and m["stdout"] else {}
+            rate = info["chars"] / info["process_s"] if info.get("process_s") else None
+            report["naive"] = {"slice_chars": n, **info, "chars_per_s": round(rate) if rate else None,
+                               "rss_max_mb": m["rss_max_mb"], "pss_tree_mb": m["pss_tree_mb"], "seconds": m["seconds"],
+                               "ok": m["returncode"] == 0, "stderr": m["stderr"],
+                               "note": "time for N chars is extrapolated linearly from the slice (model load excluded)"}
+            for chars, entry in report["sizes"].items():
+                if rate:
+                    naive_s = entry["edition"]["chars"] / rate
+                    entry["naive_extrapolated_s"] = round(naive_s, 1)
+                    entry["cold_over_naive"] = round(entry["cold"]["seconds"] / naive_s, 4)
+        report["load_avg_at_end"] = os.getloadavg()
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    table = render(report)
+    args.json.with_suffix(".txt").write_text(table + "\n", encoding="utf-8")
+    print(table)
+    print(f"(JSON: {args.json})")
+    ok = all(e["cold"]["ok"] and e["warm"]["ok"] for e in report["sizes"].values())
+    return 0 if ok else 1
+
+
+def render(report: dict) -> str:
+    rows = [("measurement", "chars", "median s", "chars/s", "max proc RSS MB", "tree PSS MB", "runs")]
+    for chars, e in report["sizes"].items():
+        n = e["edition"]["chars"]
+        for kind in ("cold", "warm"):
+            s = e[kind]
+            rows.append((f"{kind} extract{'' if s['ok'] else ' (FAILED)'}", f"{n:,}", f"{s['seconds']:.1f}",
+                         f"{s['chars_per_s']:,}", str(s["rss_max_mb"]), str(s["pss_tree_mb"]), str(s["runs"])))
+        if "naive_extrapolated_s" in e:
+            rows.append(("naive GiNZA (extrapolated)", f"{n:,}", f"{e['naive_extrapolated_s']:.1f}",
+                         f"{report['naive']['chars_per_s']:,}", "", "", "1 slice"))
+    nv = report.get("naive")
+    if nv:
+        rows.append((f"naive GiNZA slice{'' if nv['ok'] else ' (FAILED)'}", f"{nv.get('chars', 0):,}",
+                     f"{nv.get('process_s', 0):.1f}", f"{nv.get('chars_per_s') or 0:,}", str(nv["rss_max_mb"]),
+                     str(nv["pss_tree_mb"]), "1"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    for chars, e in report["sizes"].items():
+        extra = f", cold/naive {e['cold_over_naive']:.3f}" if "cold_over_naive" in e else ""
+        lines.append(f"{int(chars):,}: warm/cold {e['warm_over_cold']:.3f}{extra}; NER read "
+                     f"{e['ner']['ner_chars']:,} chars ({e['ner']['ner_share']:.1%} of extractable text)")
+    lines.append(f"{report['machine']['cores']} cores, --jobs {report['machine']['jobs']}, load average "
+                 f"{report['machine']['load_avg_at_start'][0]:.1f} at start (other work on the machine skews timings)")
+    return "\n".join(lines)
