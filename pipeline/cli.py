@@ -14,7 +14,7 @@ from .errors import PipelineError
 
 
 # module names (inside the package) that provide more subcommands
-COMMAND_MODULES: tuple[str, ...] = ("evaluate", "explain", "report")
+COMMAND_MODULES: tuple[str, ...] = ("evaluate", "explain", "report", "bench")
 
 
 def _command_modules():
