@@ -88,7 +88,7 @@ class Tail:
     tojitsu_end: int  # == title_end when there is no (当時)
 
     def rank(self, titles: tuple[TitleRule, ...]) -> tuple:
-        return (self.title_end, not titles[self.title].requires_marker, -self.title)
+        return (self.title_end, not titles[self.title].requires_marker, self.marker is not None, -self.title)
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,9 @@ class PeopleStage:
         found = self.tails(text, pos, title_at)
         return max(found, key=lambda t: t.rank(self.rules.titles)) if found else None
 
-    def kanji_name_ok(self, name: str, toks: list[Token]) -> str:
-        """'' when a kanji run is a plausible name, else the reason it is not."""
+    def kanji_name_ok(self, name: str, toks: list[Token], *, marked: bool) -> str:
+        """'' when a kanji run is a plausible name, else the reason it is not. Before a foreign
+        country marker (宋永武韓国国防部長官, 文在寅韓国大統領) MeCab's reading of the name is not asked."""
         if not 1 <= len(name) <= self.rules.max_kanji_name:
             return "kanji name too long"
         if name in self.non_names or self.only_markers.fullmatch(name):
@@ -172,6 +173,8 @@ class PeopleStage:
         for t in toks:
             if t.text in self.non_names:
                 return f"contains non-name word {t.text}"
+            if marked:
+                continue
             if t.pos1 in ("接頭辞", "接尾辞") or (t.pos1 and t.pos1 != "名詞"):
                 return f"token {t.text} is {t.pos1}"
         return ""
@@ -239,6 +242,9 @@ class PeopleStage:
                     run_end += 1
                 if run_start > 0 and _is_han(text[run_start - 1]):
                     continue  # finditer restarts inside runs; only take each run once
+                before = text[run_start - 1] if run_start > 0 else ""
+                if before and (_is_kana_name_char(before) or (before.isascii() and before.isalnum())):
+                    continue  # a kanji name does not follow katakana or latin letters (インド太平洋軍司令官)
                 starts = [run_start] + [i for i in range(run_start + 1, run_end) if i in bounds
                                         and (t := tok_at.get(norm.starts[i])) is not None and t.pos3 == "人名"]
                 best: tuple[tuple, Candidate] | None = None
@@ -250,7 +256,7 @@ class PeopleStage:
                         tail = self.best_tail(text, i, title_at)
                         if tail is None:
                             continue
-                        why = self.kanji_name_ok(text[s:i], tokens_in(s, i))
+                        why = self.kanji_name_ok(text[s:i], tokens_in(s, i), marked=tail.marker is not None)
                         if why:
                             if ner_overlaps(s, i) and not self.only_markers.fullmatch(text[s:i]) \
                                     and text[s:i] not in self.non_names and len(text[s:i]) <= self.rules.max_kanji_name:
