@@ -36,6 +36,13 @@ def participant_names(doc) -> list[list[str]]:
     ("(2)日英防衛相会談(17(平成29)年12月14日(英国防省))及び日英「2+2」(17(平成29)年12月14日(ロンドン))\n\n"
      "小野寺防衛大臣は、ウィリアムソン英国防大臣との間で日英防衛相会談を実施した。\n",
      [("日英防衛相会談", "2017-12-14", "英国防省", "in_person"), ("日英「2+2」", "2017-12-14", "ロンドン", "in_person")]),
+    # a dropped parenthetical before the dates, a venue after a comma
+    ("(4)日米首脳会談(安全保障部分)(17(平成29)年2月10日、ワシントンDC)\n\n"
+     "安倍内閣総理大臣は、トランプ米大統領との間で日米首脳会談を実施した。\n",
+     [("日米首脳会談", "2017-02-10", "ワシントンDC", "in_person")]),
+    # no date in the heading: the date of the opening sentence
+    ("(2)日中防衛相会談\n\n河野防衛大臣は、19(令和元)年12月17日、魏鳳和中国国防部長との間で日中防衛相会談を実施した。\n",
+     [("日中防衛相会談", "2019-12-17", "", "in_person")]),
 ])
 def test_heading_sessions(run_text, text, expected):
     assert rows(run_text(text)) == expected
@@ -45,6 +52,8 @@ def test_heading_sessions(run_text, text, expected):
     "(1)英国\n\n英国は、わが国と基本的な価値を共有する国である。\n",
     "2 最近行われた主な政策協議など\n\n日米両国は、緊密に連携している。\n",
     "イ 能力構築支援など\n\n防衛省は、能力構築支援を継続している。\n",
+    # a meeting word but no session date anywhere
+    "ア 防衛相会談をはじめとするハイレベル交流\n\nわが国は、各国との防衛交流を推進している。\n",
 ])
 def test_not_meetings(run_text, text):
     assert run_text(text).meetings == ()

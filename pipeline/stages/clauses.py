@@ -48,9 +48,12 @@ def _person_pattern(pattern: str) -> str:
 
 
 class SubjectRule(Rule):
-    """A subject pattern over the paragraph view; `{person}` stands for a person mention."""
+    """A subject pattern over the paragraph view; `{person}` stands for a person mention.
 
-    actor: Literal["both", "person", "partner"]
+    `actor: same` (同大臣は / 同氏から) resolves to the nearest earlier person of the section whose
+    title ends with the pattern's `title` group (any person when the group is empty)."""
+
+    actor: Literal["both", "person", "partner", "same"]
     pattern: str
     joinable: bool = False  # a person subject a later partner (…Bとの間で) turns into `both`
 
@@ -250,7 +253,8 @@ class ClauseStage:
         return out
 
     # ---- subjects ---------------------------------------------------------------------
-    def _subjects(self, doc: Document, block: Block, people: list[PersonMention]) -> list[_Subject]:
+    def _subjects(self, doc: Document, block: Block, people: list[PersonMention],
+                  earlier: list[PersonMention]) -> list[_Subject]:
         norm = NormText.of(block.text, block.start)
         text = norm.text
         view: list[str] = []
@@ -285,21 +289,27 @@ class ClauseStage:
         vtext = "".join(view)
         for qa, qb in quote_spans(vtext, self.cfg.quote_pairs):
             vtext = vtext[:qa] + BLANK * (qb - qa) + vtext[qb:]
-        found: list[tuple[int, int, int, SubjectRule]] = []
+        found: list[tuple[int, int, int, SubjectRule, str]] = []
         for order, (rule, pat) in enumerate(self.subjects):
             for m in pat.finditer(vtext):
                 if m.end() > m.start():
-                    found.append((m.start(), m.end(), order, rule))
+                    title = (m.groupdict().get("title") or "") if rule.actor == "same" else ""
+                    found.append((m.start(), m.end(), order, rule, title))
         kept, _ = resolve(found, span=lambda f: (f[0], f[1]), priority=lambda f: f[2])
         out = []
-        for a, b, _, rule in kept:
-            pid = ""
+        for a, b, _, rule, title in kept:
+            pid, actor = "", rule.actor
             if rule.actor in ("person", "partner"):
                 persons = [who[j] for j in range(a, b) if j in who]
                 pid = persons[-1].person_id if persons else ""
-                if not pid:
-                    continue
-            out.append(_Subject(vmap[a][0], vmap[b - 1][1], rule.id, rule.actor, pid, rule.joinable))
+            elif rule.actor == "same":
+                at = vmap[a][0]
+                before = [p for p in earlier + people if p.end <= at and p.person_id
+                          and (not title or p.title.endswith(title))]
+                pid, actor = (before[-1].person_id if before else ""), "person"
+            if actor != "both" and not pid:
+                continue
+            out.append(_Subject(vmap[a][0], vmap[b - 1][1], rule.id, actor, pid, rule.joinable))
         return out
 
     # ---- assembly ---------------------------------------------------------------------
@@ -315,7 +325,8 @@ class ClauseStage:
             if not cands:
                 continue
             lo, hi = bisect.bisect_left(starts, block.start), bisect.bisect_left(starts, block.end)
-            subjects = self._subjects(doc, block, people[lo:hi])
+            earlier = [p for p in people[:lo] if p.section_id == block.section_id]
+            subjects = self._subjects(doc, block, people[lo:hi], earlier)
             clauses += self._assemble(doc, block, cands, subjects)
         clauses = [replace(c, meeting_id=self._meeting_of(doc, c)) for c in clauses]
         return replace(doc, clauses=tuple(clauses), trace=doc.trace + tuple(trace))

@@ -32,6 +32,7 @@ class MeetingRules(Strict):
     opening_cue: Regex = ""
     not_participant_after: Regex = ""
     no_venue_modes: tuple[str, ...] = ("telephone", "video")
+    venue_after_date: Regex = r"^\s*\(([^()]*)\)"
     paragraph_kinds: tuple[str, ...] = ("paragraph",)
 
 
@@ -83,6 +84,7 @@ class MeetingStage:
         self.not_venue = c("not_venue", cfg.not_venue)
         self.cue = c("opening_cue", cfg.opening_cue)
         self.not_participant = c("not_participant_after", cfg.not_participant_after)
+        self.venue_after_date = CompiledPattern.of("meetings.venue_after_date", cfg.venue_after_date)
 
     def __call__(self, doc: Document) -> Document:
         meetings: list[Meeting] = []
@@ -140,7 +142,7 @@ class MeetingStage:
                 if m is not None and m.end() < len(name):
                     seg = replace(seg, name_start=seg.name_start + m.end())
                     name = name[m.end():]
-            name = name.strip()
+            name = self._clean_name(name).strip()
             rule = next((r for r, p in self.rules if p.search(name) is not None), None)
             na, nb = heading.raw_span(seg.name_start, seg.name_end)
             if rule is None:
@@ -151,10 +153,14 @@ class MeetingStage:
                 continue
             sessions = self._sessions(doc, seg, heading, dates, rule.mode)
             if not sessions:
-                sessions = [(self._body_date(doc, section), "", ())]
+                sessions = [(self._body_date(doc, section), "", (0, 0))]
+            if not any(date for date, _, _ in sessions):
+                trace.append(TraceEvent("meetings", rule.id, na, nb, doc.text[na:nb], "dropped",
+                                        "no session date in the heading or the opening sentence"))
+                continue
             end = seg.venue_paren.end if seg.venue_paren else seg.paren.end if seg.paren else seg.name_end
             ra, rb = heading.raw_span(seg.name_start, end)
-            raw_name = " ".join(doc.text[na:nb].split())
+            raw_name = self._clean_name(" ".join(doc.text[na:nb].split())).strip()
             opening = self._opening_sentence(doc, section)
             people = self._participants(doc, heading, seg, opening)
             body_venue = ""
@@ -170,6 +176,17 @@ class MeetingStage:
                                    "|".join(people), rule.mode, ra, rb, doc.text[ra:rb], rule.id))
         return out
 
+    def _clean_name(self, name: str) -> str:
+        """The name without parentheticals that `drop_parentheticals` matches ((安全保障部分))."""
+        if self.drop is None:
+            return name
+        for p in reversed(top_parens(NormText.of(name).text)):
+            norm = NormText.of(name)
+            if self.drop.fullmatch(norm.text[p.start + 1:p.end - 1]) is not None:
+                a, b = norm.raw_span(p.start, p.end)
+                name = name[:a] + name[b:]
+        return name
+
     def _sessions(self, doc: Document, seg: _Segment, heading: NormText, dates: list[DateMention],
                   mode: str) -> list[tuple[str, str, tuple[int, int]]]:
         """(date value, venue name, venue raw span) per date of the segment's parenthesis."""
@@ -183,10 +200,11 @@ class MeetingStage:
             venue, span = "", (0, 0)
             fa = _folded_index(heading, d.end)
             rest = heading.text[fa:heading_limit(heading, seg)]
-            m = _LEAD_PAREN.match(rest)
-            if m is not None and m.end(1) > m.start(1):
-                span = heading.raw_span(fa + m.start(1), fa + m.end(1))
-                text = m.group(1).strip()
+            m = self.venue_after_date.match(rest)
+            g = next((k for k in range(1, (m.re.groups if m is not None else 0) + 1) if m.group(k)), 0)
+            if m is not None and g:
+                span = heading.raw_span(fa + m.start(g), fa + m.end(g))
+                text = m.group(g).strip()
                 has_date = any(span[0] <= d2.start and d2.end <= span[1] for d2 in dates)
                 if text and not has_date and (self.not_venue is None or self.not_venue.fullmatch(text) is None):
                     venue = _venue_name(doc, span, doc.text[span[0]:span[1]].strip())
@@ -240,9 +258,6 @@ class MeetingStage:
             in_heading = [m for m in found if m.start <= v.start and v.end <= m.end]
             same = [m for m in (in_heading or found) if m.venue and m.venue == v.name]
             owner[i] = (same or in_heading or found)[0].meeting_id
-
-
-_LEAD_PAREN = CompiledPattern.of("meetings.venue_paren", r"^\s*\(([^()]*)\)")
 
 
 def heading_limit(heading: NormText, seg: _Segment) -> int:
