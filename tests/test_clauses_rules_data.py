@@ -38,7 +38,7 @@ def test_new_predicate_rule_without_code_change(tmp_path, run_text):
     assert [c.text for c in run_text(TEXT).clauses] == []  # the shipped rules do not know 一致を見た
     doc = Extractor(_with_rule(tmp_path), ner=False).extract(Document("t/doc", "", TEXT))
     assert [(c.text, c.type, c.actor, c.rule) for c in doc.clauses] == [
-        ("一致を見た", "agree", "both", "clause.agree.itchi_wo_miru")]
+        ("一致を見た", "agree", "both", "clause.agree.itchi_wo_miru+actor.joint_title")]
 
 
 def test_unknown_tail_is_a_rule_error(tmp_path):

@@ -352,8 +352,9 @@ class ClauseStage:
                 continue
             c: _Candidate = ev
             if c.type in self.cfg.joint_types:
-                who, rule = "both", c.rule_id
-                actor, actor_rule, joinable = "both", "", False
+                if actor != "both":
+                    actor, actor_rule, joinable = "both", "", False
+                who, rule = "both", c.rule_id + (f"+{actor_rule}" if actor_rule else "")
             else:
                 who, rule = actor, c.rule_id + (f"+{actor_rule}" if actor_rule else "")
             sent = doc.sentence(c.sentence_id)
