@@ -72,9 +72,11 @@ class Extractor:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(rules_dir: str, ner: bool, cache_dir: str | None = None) -> None:
+def _init_worker(rules: Rules | str, ner: bool, cache_dir: str | None = None) -> None:
+    """Build this process's Extractor; `rules` already loaded (inherited by forked workers) or a folder."""
     global _WORKER  # one Extractor per worker process
-    _WORKER = Extractor(load_rules(Path(rules_dir)), ner=ner, cache_dir=Path(cache_dir) if cache_dir else None)
+    loaded = rules if isinstance(rules, Rules) else load_rules(Path(rules))
+    _WORKER = Extractor(loaded, ner=ner, cache_dir=Path(cache_dir) if cache_dir else None)
 
 
 Result = tuple[Document | None, tuple[str, str, str] | None, tuple[str, ...], str]
@@ -124,13 +126,13 @@ def run(settings: Settings) -> int:
         return failure is not None and settings.fail_fast
 
     if settings.jobs <= 1 or len(paths) <= 1:
-        _init_worker(str(settings.rules), settings.ner, cache_arg)
+        _init_worker(rules, settings.ner, cache_arg)
         for p in paths:
             if collect(_extract_path(str(p), str(raw_dir))):
                 break
     else:
         with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker,
-                                 initargs=(str(settings.rules), settings.ner, cache_arg)) as pool:
+                                 initargs=(rules, settings.ner, cache_arg)) as pool:
             futures = [pool.submit(_extract_path, str(p), str(raw_dir)) for p in paths]
             for fut in futures:
                 if collect(fut.result()):
