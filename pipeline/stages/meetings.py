@@ -16,6 +16,7 @@ from typing import Literal
 from ..document import DateMention, Document, Meeting, PersonMention, Section, Sentence, TraceEvent, VenueMention
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from .segment import BLOCK_KINDS
 
 
 class MeetingRule(Rule):
@@ -31,9 +32,9 @@ class MeetingRules(Strict):
     not_venue: Regex = ""
     opening_cue: Regex = ""
     not_participant_after: Regex = ""
-    no_venue_modes: tuple[str, ...] = ("telephone", "video")
+    no_venue_modes: tuple[Literal["in_person", "telephone", "video"], ...] = ("telephone", "video")
     venue_after_date: Regex = r"^\s*\(([^()]*)\)"
-    paragraph_kinds: tuple[str, ...] = ("paragraph",)
+    paragraph_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph",)
 
 
 RULE_SCHEMAS = {"meetings": MeetingRules}
