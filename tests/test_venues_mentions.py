@@ -30,6 +30,9 @@ CASES = [
     ("ホノルルで署名を行った。", [("ホノルル", "ホノルル", "US")]),
     # XにあるY: only Y is the venue, X gives its country
     ("首相は、ハワイ州オアフ島にあるヒッカム基地を訪問した。", [("ヒッカム基地", "ヒッカム基地", "US")]),
+    # a bracketed aside between the place and the cue; latin letters with dots
+    ("稲田防衛大臣は、シャングリラ会合(アジア安全保障会議)の機会に会談した。", [("シャングリラ会合", "シャングリラ会合", "SG")]),
+    ("日米首脳会談がワシントンD.C.で行われた。", [("ワシントンD.C.", "ワシントンD.C.", "US")]),
     # a date and month before the place are not part of it
     ("同年6月シンガポールにおいて会談した。", [("シンガポール", "シンガポール", "SG")]),
 ]

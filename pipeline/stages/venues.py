@@ -54,6 +54,7 @@ class VenueRules(Strict):
     sea_pattern: Regex
     admin_prefix: Regex
     kanji_default_country: CountryCode = ""
+    non_place_suffix: Regex = "(?!)"
     topics: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()
     non_places: tuple[str, ...] = ()
@@ -101,6 +102,7 @@ class VenueStage:
         self.event = CompiledPattern.of("venues.event_pattern", r.event_pattern)
         self.sea = CompiledPattern.of("venues.sea_pattern", r.sea_pattern)
         self.admin = CompiledPattern.of("venues.admin_prefix", r.admin_prefix)
+        self.non_place_suffix = CompiledPattern.of("venues.non_place_suffix", r.non_place_suffix)
         self.markers = [(m.country, CompiledPattern.of(m.id, m.pattern), m.id) for m in people.markers if m.country]
         self.places: dict[str, Place] = {}
         for p in r.gazetteer:
@@ -123,6 +125,8 @@ class VenueStage:
         if s in self.places:
             p = self.places[s]
             return Reading(p.kind, p.country, ("venue.gazetteer",), ner)
+        if self.non_place_suffix.search(s):
+            return "a region of concern (non_place_suffix)"
         for code, pat, rid in self.markers:  # country marker + facility: 米国防省, 英国防省
             for n in range(1, len(s)):
                 if pat.fullmatch(s[:n]) and s[n:] in self.places and self.places[s[n:]].kind == "facility":
@@ -192,6 +196,19 @@ class VenueStage:
         def read(a: int, b: int) -> Reading | str:
             return self.reading(text[a:b], tokens_in(a, b), ner_covers(a, b))
 
+        def skip_aside(b: int) -> int:
+            """Move b before a bracketed aside that ends at it (シャングリラ会合(アジア安全保障会議)の機会に)."""
+            if b > 0 and text[b - 1] == ")":
+                depth, k = 0, b - 1
+                while k >= 0:
+                    depth += {")": 1, "(": -1}.get(text[k], 0)
+                    if depth == 0:
+                        break
+                    k -= 1
+                if k > 0 and b - k <= MAX_PHRASE:
+                    return k
+            return b
+
         def core(b: int, limit: int = 0) -> tuple[int, Reading] | tuple[None, str]:
             """The longest place that ends at b, within the character run before b."""
             a = b
@@ -220,7 +237,7 @@ class VenueStage:
                     r = read(a, b)
                     start = a
                 else:
-                    b = m.start()
+                    b = skip_aside(m.start())
                     start, r = core(b)
                     a = start if start is not None else b
                 if isinstance(r, str):
