@@ -73,6 +73,8 @@ def test_quoted_predicate_is_traced(run_text):
     ("両閣僚は、地域情勢への認識を共有し、尖閣諸島が日米安保条約第5条の適用範囲に含まれることを改めて確認した。",
      ["地域情勢への", "尖閣諸島が日米安保条約第5条の適用範囲に含まれることを"]),
     ("また、両閣僚は、比中仲裁判断8が最終的であることを確認した。", ["比中仲裁判断が最終的であることを"]),
+    ("さらに両首脳は、脅威を抑止するため、日米は具体的行動をとることで一致した。",
+     ["脅威を抑止するため、日米は具体的行動をとることで"]),
 ])
 def test_content(run_text, text, expected):
     assert [c.content for c in run_text(text).clauses] == expected
