@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from .errors import RuleError, StageError
 
 LINE_KEY = "__line__"
+KEY_LINES = "__key_lines__"  # key -> the line the key is written on
 MATCH_TIMEOUT_S = 2.0
 
 
@@ -29,6 +30,7 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
+    mapping[KEY_LINES] = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     return mapping
 
 
@@ -108,7 +110,7 @@ class CompiledPattern:
 
 def _strip_lines(data: Any) -> Any:
     if isinstance(data, dict):
-        return {k: _strip_lines(v) for k, v in data.items() if k != LINE_KEY}
+        return {k: _strip_lines(v) for k, v in data.items() if k not in (LINE_KEY, KEY_LINES)}
     if isinstance(data, list):
         return [_strip_lines(v) for v in data]
     return data
@@ -123,6 +125,7 @@ def _locate(data: Any, loc: tuple) -> tuple[int | None, str | None]:
             rule_id = node.get("id", rule_id) if isinstance(node.get("id"), str) else rule_id
             if key not in node:
                 break
+            line = node.get(KEY_LINES, {}).get(key, line)
             node = node[key]
         elif isinstance(node, list) and isinstance(key, int) and key < len(node):
             node = node[key]
@@ -197,7 +200,7 @@ def _check_unique_ids(path: Path, data: Any) -> None:
                                     f"duplicate rule id (first at line {seen[rid]})")
                 seen[rid] = node.get(LINE_KEY, 0)
             for k, v in node.items():
-                if k != LINE_KEY:
+                if k not in (LINE_KEY, KEY_LINES):
                     walk(v)
         elif isinstance(node, list):
             for v in node:

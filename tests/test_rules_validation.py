@@ -33,7 +33,7 @@ KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z_][\w-]*)\s*:")
 class Breakage:
     file: str
     kind: str
-    line: int  # the line the error must name
+    line: int  # the line the error must name: the bad key's, or the rule's when a key is missing
     rule_id: str  # the rule the error must name
     lines: tuple[str, ...]  # the broken file's lines
     message: str  # a word the message must contain
@@ -116,7 +116,7 @@ def breakages(path: Path) -> list[Breakage]:
 
         out.append(Breakage(path.name, "yaml_syntax", line + 1, rid,
                             edited({line - 1: [lines[line - 1], f"{pad}note: a: b"]}), "YAML"))
-        out.append(Breakage(path.name, "unknown_key", line, rid,
+        out.append(Breakage(path.name, "unknown_key", line + 1, rid,
                             edited({line - 1: [lines[line - 1], f"{pad}no_such_key: 1"]}), "no_such_key"))
         required = [f for f, info in model.model_fields.items() if info.is_required() and f != "id"]
         for f in required:
@@ -127,14 +127,14 @@ def breakages(path: Path) -> list[Breakage]:
         for f, info in model.model_fields.items():
             span = _key_lines(lines, block, indent, f) if _is_regex(info) else []
             if span and len(span) == 1:
-                out.append(Breakage(path.name, f"bad_regex_{f}", line, rid,
+                out.append(Breakage(path.name, f"bad_regex_{f}", span[0] + 1, rid,
                                     edited({span[0]: [f"{pad}{f}: '(?P<unclosed'"]}), "regex"))
                 break
         for f, info in model.model_fields.items():
             values = _literal_values(info)
             span = _key_lines(lines, block, indent, f) if values else []
             if span and len(span) == 1:
-                out.append(Breakage(path.name, f"closed_list_{f}", line, rid,
+                out.append(Breakage(path.name, f"closed_list_{f}", span[0] + 1, rid,
                                     edited({span[0]: [f"{pad}{f}: not_a_known_label"]}), f))
         if len(items) > 1:
             second = items[1][LINE_KEY]
@@ -212,3 +212,42 @@ def test_intact_copy_is_valid(workspace):
     result = _run("check-rules", "--rules", str(workspace / "rules"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "are valid" in result.stdout
+
+
+def top_level_closed_lists() -> list:
+    """(file, key, line, broken lines) for every top-level key whose schema type is a closed list."""
+    out = []
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        schema = schemas().get(path.stem)
+        data = read_yaml(path)
+        if schema is None or not isinstance(data, dict):
+            continue
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for key, info in schema.model_fields.items():
+            args = (info.annotation, *typing.get_args(info.annotation))
+            if not any(typing.get_origin(a) is typing.Literal for a in args):
+                continue
+            at = next((i for i, text in enumerate(lines) if re.match(rf"{re.escape(key)}\s*:\s*\S", text)), None)
+            if at is None:
+                continue
+            value = "[not_a_known_label]" if typing.get_origin(info.annotation) is tuple else "not_a_known_label"
+            broken = lines[:at] + [f"{key}: {value}"] + lines[at + 1:]
+            out.append(pytest.param(path.name, key, at + 1, tuple(broken), id=f"{path.name}:{key}"))
+    return out
+
+
+@pytest.mark.parametrize(("file", "key", "line", "lines"), top_level_closed_lists())
+def test_top_level_closed_list(workspace, file, key, line, lines):
+    rules_dir = workspace / "rules"
+    (rules_dir / file).write_text("\n".join(lines), encoding="utf-8")
+    result = _run("check-rules", "--rules", str(rules_dir), cwd=ROOT)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert f"{rules_dir / file}:{line}: " in result.stderr
+    assert key in result.stderr and "not_a_known_label" not in result.stdout
+
+
+def test_top_level_closed_lists_are_found():
+    found = {p.id for p in top_level_closed_lists()}
+    assert {"clauses.yaml:block_kinds", "clauses.yaml:joint_types", "meetings.yaml:no_venue_modes",
+            "ner.yaml:mode"} <= found
