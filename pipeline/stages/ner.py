@@ -1,9 +1,10 @@
 """The one adapter around spaCy/GiNZA (`ja_ginza`): raw NER mentions with raw offsets.
 
-Only this module imports spaCy. The model is loaded once per process with only the
-components NER needs (`tok2vec`, `ner`) and numpy gemm instead of blis (faster on these
-CPUs). NER is the expensive step (~2k chars/s), so it does not read whole sentences:
-it reads short WINDOWS around the evidence the people and venue stages use — the text
+Only this module imports spaCy, and only when a window is not cached. The model is
+loaded once per process with only the components NER needs (`tok2vec`, `ner`), numpy
+gemm instead of blis and one BLAS thread per process (both about twice as fast on these
+CPUs; parallelism comes from worker processes). NER is still the expensive step
+(~2k chars/s), so it does not read whole sentences: it reads short WINDOWS around the evidence the people and venue stages use — the text
 before an office title (大臣, 長官, 大統領 ...), around a place cue (において, を訪問,
 の機会 ...), after a meeting date's parenthesis — as listed in `rules/ner.yaml`.
 Windows are cut from the folded sentence text, moved back to a natural break (、。 or a
@@ -15,6 +16,8 @@ chunked below SudachiPy's 49,149-byte limit.
 """
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -142,6 +145,9 @@ class NerModel:
     def nlp(self):
         """The model, loaded on first use: a run whose windows are all cached never loads it."""
         if self._nlp is None:
+            if "numpy" not in sys.modules:  # one BLAS thread: parallelism comes from worker processes
+                for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+                    os.environ.setdefault(var, "1")
             import spacy
             from thinc.api import NumpyOps, set_current_ops
 
