@@ -43,9 +43,10 @@ def _looks_japanese(text: str) -> bool:
     """True when a CP932 decoding is plausible text rather than a binary accident."""
     if not text:
         return True
-    bad = sum(1 for c in text if (ord(c) < 0x20 and c not in "\r\n\t") or 0xFF61 <= ord(c) <= 0xFF9F)
+    control = sum(1 for c in text if (ord(c) < 0x20 and c not in "\r\n\t") or 0x7F <= ord(c) <= 0x9F)
+    halfwidth = sum(1 for c in text if 0xFF61 <= ord(c) <= 0xFF9F)  # half-width katakana: fine, but not mostly
     jp = sum(1 for c in text if 0x3000 <= ord(c) <= 0x9FFF or 0xFF01 <= ord(c) <= 0xFF5E)
-    return bad == 0 and jp >= max(1, len(text) // 20)
+    return control == 0 and jp >= max(1, len(text) // 20) and halfwidth <= jp
 
 
 def _undecodable(name: str, data: bytes, offset: int, what: str) -> InputError:

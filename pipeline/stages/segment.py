@@ -62,10 +62,12 @@ def ordinal(num: str, sequence: str = "") -> int | None:
     num = num.strip()
     if not num:
         return None
-    if num.isdigit():
-        return int(num)
     if sequence and num in sequence:
         return sequence.index(num) + 1
+    if num.isascii() and num.isdigit():
+        return int(num)
+    if num.isdecimal():  # full-width digits
+        return int(num)
     if all(c in _ROMAN for c in num.upper()):
         values = [_ROMAN[c] for c in num.upper()]
         return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
