@@ -126,8 +126,12 @@ def header(table: str) -> list[str]:
 def _write_csv(path: Path, head: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
+        # the csv module only quotes the line terminator's characters: a cell holding a bare CR
+        # would split the row for readers, so such rows are written fully quoted
+        quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(list(head))
-        writer.writerows(rows)
+        for row in rows:
+            (quoted if any("\r" in c for c in row) else writer).writerow(row)
 
 
 def write_tables(out_dir: Path, docs: list[Document], failures: list[tuple[str, str, str]]) -> dict[str, int]:

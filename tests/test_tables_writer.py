@@ -1,0 +1,159 @@
+"""The CSV writer: spreadsheet-formula guard, exact round trip through pandas, atomic swap,
+and a run killed mid-way leaving the previous output intact."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import load
+from pipeline.document import Block, Document, Section, Sentence
+from pipeline import tables
+from pipeline.tables import TABLES, drop_broken_rows, neutralise, unneutralise, write_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt"
+
+HOSTILE = ["=SUM(A1:A9)", "+81-3-1234", "-1", "@cmd", "\tx", "'=quoted", "'plain", "a,b", 'say "hi"', "two\nlines",
+           "cr\rinside", "plain", ""]
+
+
+def doc_with(title: str, line: str) -> Document:
+    text = f"(1){title}\n{line}\n"
+    a = text.index(line)
+    blocks = (Block(1, 1, "heading", 0, len(text.split("\n")[0]), text.split("\n")[0], "heading.paren_number"),
+              Block(2, 1, "paragraph", a, a + len(line), line))
+    section = Section(1, None, 1, "(1)", title, "(1)", 0, a + len(line), 1, "heading.paren_number")
+    sentence = Sentence(1, 2, 1, a, a + len(line), line)
+    return Document("2017/doc", "2017", text, blocks=blocks, sections=(section,), sentences=(sentence,))
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_neutralise_round_trip(value):
+    safe = neutralise(value)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert unneutralise(safe) == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_free_text_is_guarded_and_span_text_exact(tmp_path, value):
+    line = value.replace("\n", " ").replace("\r", " ") or "x"  # a block is one line
+    doc = doc_with(value or "t", line)
+    write_tables(tmp_path / "out", [doc], [])
+    raw = pd.read_csv(tmp_path / "out" / "sections.csv", dtype=str, keep_default_na=False)
+    assert not raw["title"][0].startswith(("=", "+", "-", "@", "\t", "\r"))
+    blocks = pd.read_csv(tmp_path / "out" / "blocks.csv", dtype=str, keep_default_na=False)
+    assert blocks["text"][1] == line  # span text is never escaped
+    tables = load(tmp_path / "out")
+    assert tables["sections"]["title"][0] == (value or "t")
+    assert tables["blocks"]["text"][1] == line
+    text = doc.text
+    assert all(text[s:e] == t for s, e, t in zip(tables["blocks"]["start"], tables["blocks"]["end"],
+                                                  tables["blocks"]["text"]))
+
+
+def test_commas_quotes_newlines_round_trip_through_read_csv(tmp_path):
+    title = 'a,"b",\nc\r\nd\'e'
+    write_tables(tmp_path / "out", [doc_with(title, "本文,「引用」\"です\"。")], [("2017/x", "read", 'bad "byte",\nhere')])
+    sections = pd.read_csv(tmp_path / "out" / "sections.csv", dtype=str, keep_default_na=False)
+    assert sections["title"][0] == title
+    blocks = pd.read_csv(tmp_path / "out" / "blocks.csv", dtype=str, keep_default_na=False)
+    assert blocks["text"][1] == "本文,「引用」\"です\"。"
+    failures = pd.read_csv(tmp_path / "out" / "failures.csv", dtype=str, keep_default_na=False)
+    assert failures["error"][0] == 'bad "byte",\nhere'
+
+
+def test_every_table_is_written_with_its_header(tmp_path):
+    write_tables(tmp_path / "out", [], [])
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted([f"{t}.csv" for t in TABLES] + ["documents.csv", "failures.csv"])
+    for table, (_, columns) in TABLES.items():
+        assert (tmp_path / "out" / f"{table}.csv").read_text(encoding="utf-8") == ",".join(("doc_id",) + columns) + "\n"
+
+
+def test_rows_breaking_offsets_are_dropped_with_a_warning():
+    doc = doc_with("総論", "本文です。")
+    bad = Block(3, 1, "paragraph", 0, 3, "ずれた")
+    fixed, messages = drop_broken_rows(Document(doc.doc_id, doc.edition, doc.text, blocks=doc.blocks + (bad,),
+                                                sections=doc.sections, sentences=doc.sentences))
+    assert fixed.blocks == doc.blocks
+    assert messages == ("2017/doc: dropped 1 blocks row(s) whose text is not raw_text[start:end]",)
+    assert fixed.warnings == messages
+
+
+def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
+    out = tmp_path / "output"
+    write_tables(out, [doc_with("旧", "旧い本文。")], [])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real, calls = tables._write_csv, []
+
+    def write_then_interrupt(path, head, rows):  # the writer gets half-way, then the user presses Ctrl-C
+        calls.append(path.name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        real(path, head, rows)
+
+    monkeypatch.setattr(tables, "_write_csv", write_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_tables(out, [doc_with("新", "新しい本文。")], [])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]  # no temporary folder left
+
+
+def test_stale_temporary_folders_of_dead_runs_are_removed(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".output.tmp-{dead.stdout.strip()}-abc"
+    stale.mkdir()
+    (stale / "blocks.csv").write_text("half", encoding="utf-8")
+    write_tables(tmp_path / "output", [], [])
+    assert not stale.exists()
+    assert (tmp_path / "output" / "blocks.csv").exists()
+
+
+KILL_SCRIPT = """
+import sys
+from pipeline.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_killed_run_leaves_previous_output_intact(tmp_path):
+    """SIGKILL a real run while it works through big documents: output/ is the previous run, whole."""
+    raw = tmp_path / "raw" / "2017"
+    raw.mkdir(parents=True)
+    # a first small document that warns (CP932) tells us the run is under way; big ones follow
+    (raw / "a_first.txt").write_bytes("第1章 総論\r\n本文です。\r\n".encode("cp932"))
+    seed = SEED.read_text(encoding="utf-8")
+    for k in range(6):
+        (raw / f"b_big{k}.txt").write_text((seed + "\n") * 20, encoding="utf-8")
+    out = tmp_path / "output"
+    write_tables(out, [doc_with("旧", "旧い本文。")], [])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, "extract", "--raw", str(tmp_path / "raw"),
+                             "--rules", str(ROOT / "rules"), "--out", str(out), "--jobs", "1", "--no-ner"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stderr.readline()  # blocks until the first document is done
+    assert "a_first.txt" in first and "CP932" in first
+    assert proc.poll() is None  # still working on the big documents
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    # the next run cleans up whatever the killed one left and replaces the output whole
+    (raw / "a_first.txt").unlink()
+    for k in range(1, 6):
+        (raw / f"b_big{k}.txt").unlink()
+    (raw / "b_big0.txt").write_text(seed, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", KILL_SCRIPT, "extract", "--raw", str(tmp_path / "raw"), "--rules",
+                           str(ROOT / "rules"), "--out", str(out), "--jobs", "1", "--no-ner"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.previous", "output", "raw"]
+    assert load(out)["documents"]["doc_id"].tolist() == ["2017/b_big0"]
