@@ -167,6 +167,12 @@ class NerModel:
             out[k].extend((a + e.start_char, a + e.end_char, e.label_) for e in sdoc.ents)
         return out
 
+    def _spans_once(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        """`spans`, reading a window text that repeats within the document once."""
+        unique = list(dict.fromkeys(texts))
+        by_text = dict(zip(unique, self.spans(unique)))
+        return [by_text[t] for t in texts]
+
     def sentence_entities(self, sentences: list[Sentence], doc_id: str = "") -> list[Entity]:
         """Entities of the windows of these sentences, with raw offsets, in reading order."""
         norms = [NormText.of(s.text, s.start) for s in sentences]
@@ -175,7 +181,7 @@ class NerModel:
             jobs.extend((i, w) for w in self.picker.windows(norm.text))
         texts = [norms[i].text[a:b] for i, (a, b) in jobs]
         found = memoized(self.cache, doc_id, [content_key(t) for t in texts],
-                         lambda todo: self.spans([texts[j] for j in todo]), _valid_spans)
+                         lambda todo: self._spans_once([texts[j] for j in todo]), _valid_spans)
         out: list[Entity] = []
         for (i, window), text, spans in zip(jobs, texts, found):
             sent, norm = sentences[i], norms[i]
