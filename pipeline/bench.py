@@ -95,7 +95,7 @@ class _Perturber:
         text = sub(r"(\d{1,4})\((平成|令和|昭和|同)(\d{1,2})(年?)\)", lambda m: (
             f"{int(m[1]) + y}({m[2]}{int(m[3]) + y}{m[4]})"), text)
         text = sub(r"(?<![\d(])(平成|令和|昭和|同)(\d{1,2})年", lambda m: f"{m[1]}{int(m[2]) + y}年", text)
-        text = sub(r"(?<![\d.])(\d{1,2})年(?!度?以)", lambda m: f"{int(m[1]) + y}年", text)
+        text = sub(r"(?<![\d.]|平成|令和|昭和|同)(\d{1,2})年(?!度?以)", lambda m: f"{int(m[1]) + y}年", text)
         text = sub(r"(?<![\d.])(\d{1,2})日", lambda m: f"{(int(m[1]) - 1 + d) % 28 + 1}日", text)
         text = sub(r"([\p{Katakana}ー・]{2,})(?=" + _TITLE_AFTER + ")",
                    lambda m: self._name(m[1], _KATAKANA), text)
