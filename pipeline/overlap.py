@@ -14,21 +14,27 @@ T = TypeVar("T")
 def resolve(candidates: Sequence[T], *, span: Callable[[T], tuple[int, int]],
             priority: Callable[[T], int] = lambda c: 0,
             label: Callable[[T], str] = lambda c: "") -> tuple[list[T], list[tuple[T, str]]]:
-    """Return (kept in reading order, [(dropped, reason)])."""
+    """Return (kept in reading order, [(dropped, reason)]).
+
+    Candidates are visited in sort-key order, so every kept span starts at or before the
+    current one: it overlaps a kept span exactly when it starts before the furthest kept
+    end. That keeps the policy linear after the sort."""
+    spans = [span(c) for c in candidates]
     order = sorted(range(len(candidates)),
-                   key=lambda i: (span(candidates[i])[0], -(span(candidates[i])[1] - span(candidates[i])[0]),
-                                  priority(candidates[i]), i))
+                   key=lambda i: (spans[i][0], -(spans[i][1] - spans[i][0]), priority(candidates[i]), i))
     kept: list[int] = []
     dropped: list[tuple[T, str]] = []
+    furthest: int | None = None  # the kept candidate that ends last
     for i in order:
-        a, b = span(candidates[i])
-        winner = next((k for k in kept if a < span(candidates[k])[1] and span(candidates[k])[0] < b), None)
-        if winner is None:
-            kept.append(i)
-        else:
-            wa, wb = span(candidates[winner])
-            name = label(candidates[winner])
+        a, b = spans[i]
+        if furthest is not None and a < spans[furthest][1] and spans[furthest][0] < b:
+            wa, wb = spans[furthest]
+            name = label(candidates[furthest])
             dropped.append((candidates[i], f"overlaps [{wa}:{wb}]{' ' + name if name else ''}, which starts "
                                            f"earlier or is longer or ranks higher"))
-    kept.sort(key=lambda i: span(candidates[i]))
+            continue
+        kept.append(i)
+        if furthest is None or b > spans[furthest][1]:
+            furthest = i
+    kept.sort(key=lambda i: spans[i])
     return [candidates[i] for i in kept], dropped

@@ -407,7 +407,9 @@ def _fold_between(text: str, a: int, b: int) -> str:
 
 
 def _sentence_at(doc: Document, block: Block, pos: int) -> int | None:
-    for s in doc.sentences:
+    """The sentence of `block` whose span holds `pos` (sentences are in reading order)."""
+    i = bisect.bisect_right(doc.sentences, pos, key=lambda s: s.start) - 1
+    for s in doc.sentences[max(i - 1, 0):i + 2]:
         if s.block_id == block.block_id and s.start <= pos <= s.end:
             return s.sentence_id
     return None

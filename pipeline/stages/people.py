@@ -322,13 +322,14 @@ class PeopleStage:
             if c.tail.marker is not None:
                 code = self.rules.markers[c.tail.marker].country
                 if code:
-                    marked.setdefault(name_key(c.norm.raw_text(c.name_start, c.name_end)), Counter())[code] += 1
+                    marked.setdefault(name_key(c.norm.text[c.name_start:c.name_end]), Counter())[code] += 1
 
         people: list[PersonMention] = []
         for c in kept:
             t = c.tail
-            name = c.norm.raw_text(c.name_start, c.name_end)
-            title = c.norm.raw_text(t.title_start, t.title_end)
+            # name and title are values, not spans: the folded (NFKC) form, the same in every encoding
+            name = c.norm.text[c.name_start:c.name_end]
+            title = c.norm.text[t.title_start:t.title_end]
             title_rule = self.rules.titles[t.title]
             key = name_key(name)
             entry = self.lookup(name, title)
