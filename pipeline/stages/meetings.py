@@ -169,12 +169,18 @@ class MeetingStage:
                 body_venue = next((v.name for v in sorted(doc.venues, key=lambda v: v.start)
                                    if opening.start <= v.start and v.end <= opening.end), "")
             for date, venue, _ in sessions:
-                if rule.mode in self.cfg.no_venue_modes:
+                mode, fired = rule.mode, rule.id
+                # a session parenthesis that names a mode (`(テレビ会議形式)`, `(電話)`) is no venue
+                as_mode = next((r for r, p in self.rules if venue and r.mode in self.cfg.no_venue_modes
+                                and p.search(venue) is not None), None)
+                if as_mode is not None:
+                    mode, fired = as_mode.mode, f"{rule.id}+{as_mode.id}"
+                if mode in self.cfg.no_venue_modes:
                     venue = ""
                 elif not venue and len(sessions) == 1:
                     venue = body_venue
                 out.append(Meeting(section.section_id, next_id + len(out) + 1, section.label, raw_name, date, venue,
-                                   "|".join(people), rule.mode, ra, rb, doc.text[ra:rb], rule.id))
+                                   "|".join(people), mode, ra, rb, doc.text[ra:rb], fired))
         return out
 
     def _clean_name(self, name: str) -> str:
