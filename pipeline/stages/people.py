@@ -54,6 +54,7 @@ class PeopleRules(Strict):
     not_followed_by: Regex = "(?!)"
     former_prefix: PatternRule
     former_suffix: PatternRule
+    name_reading: PatternRule | None = None
     titles: tuple[TitleRule, ...]
     markers: tuple[MarkerRule, ...]
     max_kanji_name: int = 4
@@ -88,7 +89,9 @@ class Tail:
     tojitsu_end: int  # == title_end when there is no (当時)
 
     def rank(self, titles: tuple[TitleRule, ...]) -> tuple:
-        return (self.title_end, not titles[self.title].requires_marker, self.marker is not None, -self.title)
+        # ... then the longer marker (中国+国務委員兼国防部長 over 中+国国務委員兼国防部長)
+        return (self.title_end, not titles[self.title].requires_marker, self.marker is not None, -self.title,
+                self.title_start)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class PeopleStage:
                                                + ")+")
         self.former_prefix = CompiledPattern.of(r.former_prefix.id, r.former_prefix.pattern)
         self.former_suffix = CompiledPattern.of(r.former_suffix.id, r.former_suffix.pattern)
+        self.reading = CompiledPattern.of(r.name_reading.id, r.name_reading.pattern) if r.name_reading else None
         self.not_followed = CompiledPattern.of("people.not_followed_by", r.not_followed_by)
         self.non_names = frozenset(r.non_names)
 
@@ -143,6 +147,10 @@ class PeopleStage:
     def tails(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]]) -> list[Tail]:
         """Every reading of marker? former? title (当時)? starting exactly at `pos`."""
         out: list[Tail] = []
+        if self.reading is not None:  # 鄭景斗(チョン・ギョンドゥ)韓国国防部長官: skip the name's reading
+            m = self.reading.match(text, pos)
+            if m is not None:
+                pos = m.end()
         marker_opts: list[tuple[int | None, int]] = [(None, pos)]
         for j in range(pos + 1, min(len(text), pos + MAX_MARKER) + 1):
             if j in title_at or j + 1 in title_at:
@@ -227,6 +235,12 @@ class PeopleStage:
                     if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
                         continue
                     tail = self.best_tail(text, b, title_at)
+                    # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
+                    dot = text.rfind("・", a, b)
+                    if dot > a:
+                        split = self.best_tail(text, dot + 1, title_at)
+                        if split is not None and split.marker is not None and split.marker_end >= b:
+                            b, tail = dot, split
                     if tail is None:
                         continue
                     why = self.katakana_name_ok(text[a:b])
@@ -334,9 +348,13 @@ class PeopleStage:
             key = name_key(name)
             entry = self.lookup(name, title)
             fired = [c.name_rule]
+            if self.reading is not None and self.reading.match(c.norm.text, c.name_end) is not None:
+                fired.append(self.reading.rule_id)
             if t.former_prefix:
                 fired.append(self.rules.former_prefix.id)
             fired.append(title_rule.id)
+            if t.marker is not None and not self.rules.markers[t.marker].country:
+                fired.append(self.rules.markers[t.marker].id)  # an organisation (NATO): no country
             if t.marker is not None and self.rules.markers[t.marker].country:
                 country = self.rules.markers[t.marker].country
                 fired.append(self.rules.markers[t.marker].id)

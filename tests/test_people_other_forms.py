@@ -1,0 +1,32 @@
+"""People written in forms the development documents do not have: a country written out after
+the name's ・, a reading in brackets after a kanji name, compound Chinese titles, organisations."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("岸防衛大臣は、来日したプラボウォ・インドネシア国防大臣との間で会談を実施した。",
+     ("プラボウォ・インドネシア国防大臣", "プラボウォ", "国防大臣", "ID")),
+    ("河野防衛大臣は、鄭景斗(チョン・ギョンドゥ)韓国国防部長官との間で会談を実施した。",
+     ("鄭景斗(チョン・ギョンドゥ)韓国国防部長官", "鄭景斗", "国防部長官", "KR")),
+    ("河野防衛大臣は、北京において、魏鳳和中国国務委員兼国防部長との間で会談を実施した。",
+     ("魏鳳和中国国務委員兼国防部長", "魏鳳和", "国務委員兼国防部長", "CN")),
+    ("2021年度、ストルテンベルグNATO事務総長が来日した。",
+     ("ストルテンベルグNATO事務総長", "ストルテンベルグ", "事務総長", "")),
+])
+def test_people_other_forms(run_text, sentence, expected):
+    doc = run_text(sentence)
+    found = [(p.text, p.name, p.title, p.country) for p in doc.people]
+    assert expected in found
+
+
+def test_people_country_written_out_shares_id_with_marker_form(run_text):
+    doc = run_text("プラボウォ・インドネシア国防大臣は来日した。プラボウォ尼国防大臣は述べた。")
+    assert len({p.person_id for p in doc.people}) == 1
+    assert len(doc.people) == 2
+
+
+def test_clauses_ryoshi_is_joint(run_text):
+    doc = run_text("河野防衛大臣から、懸念を伝達した。両氏は、調整を加速することを確認した。")
+    assert [(c.text, c.type, c.actor) for c in doc.clauses] == [("確認した", "confirm", "both")]
