@@ -30,3 +30,21 @@ def test_people_country_written_out_shares_id_with_marker_form(run_text):
 def test_clauses_ryoshi_is_joint(run_text):
     doc = run_text("河野防衛大臣から、懸念を伝達した。両氏は、調整を加速することを確認した。")
     assert [(c.text, c.type, c.actor) for c in doc.clauses] == [("確認した", "confirm", "both")]
+
+
+@pytest.mark.model
+def test_people_rule_name_beats_a_wider_ginza_person(ner_extractor):
+    """GiNZA tags the whole 安倍内閣総理大臣 as Person here; the rule reading (安倍 + 内閣総理大臣) must win."""
+    from pipeline.document import Document
+
+    text = "安倍内閣総理大臣は、国賓として来日したトランプ米大統領との間で、東京において日米首脳会談を実施した。"
+    doc = ner_extractor.extract(Document("t/ner", "", text))
+    assert ("安倍内閣総理大臣", "安倍", "内閣総理大臣") in [(p.text, p.name, p.title) for p in doc.people]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("河野防衛大臣は、グアムのアンダーセン空軍基地において、エスパー米国防長官と会談を実施した。",
+     ("グアムのアンダーセン空軍基地", "アンダーセン空軍基地", "US")),
+])
+def test_venues_katakana_facility_with_kanji_qualifier(run_text, sentence, expected):
+    assert expected in [(v.text, v.name, v.country) for v in run_text(sentence).venues]

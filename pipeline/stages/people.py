@@ -89,9 +89,7 @@ class Tail:
     tojitsu_end: int  # == title_end when there is no (当時)
 
     def rank(self, titles: tuple[TitleRule, ...]) -> tuple:
-        # ... then the longer marker (中国+国務委員兼国防部長 over 中+国国務委員兼国防部長)
-        return (self.title_end, not titles[self.title].requires_marker, self.marker is not None, -self.title,
-                self.title_start)
+        return (self.title_end, not titles[self.title].requires_marker, self.marker is not None, -self.title)
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,8 @@ class PeopleStage:
 
     def best_tail(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]]) -> Tail | None:
         found = self.tails(text, pos, title_at)
-        return max(found, key=lambda t: t.rank(self.rules.titles)) if found else None
+        # readings after the same name: on a tie, the longer marker (中国+国務委員兼国防部長, not 中+国国務…)
+        return max(found, key=lambda t: (t.rank(self.rules.titles), t.title_start)) if found else None
 
     def kanji_name_ok(self, name: str, toks: list[Token], *, marked: bool) -> str:
         """'' when a kanji run is a plausible name, else the reason it is not. Before a foreign

@@ -146,7 +146,12 @@ class VenueStage:
         fac = self.facility.search(s)
         if fac and fac.start() > 0:
             head = s[:fac.start()]
-            if all(_is_kana(c) for c in head) or head in self.places or (toks and toks[0].pos3 == "地名"):
+            # a katakana name, optionally with a short kanji qualifier (アンダーセン空軍基地)
+            k = 0
+            while k < len(head) and _is_kana(head[k]):
+                k += 1
+            qualified = k > 0 and len(head) - k <= 3 and all(_is_han(c) for c in head[k:])
+            if qualified or head in self.places or (toks and toks[0].pos3 == "地名"):
                 return Reading("facility", None, ("venue.facility",), ner)
         if ner:
             return Reading("place", None, ("venue.ner_place",), True, False)
