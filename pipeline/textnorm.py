@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _KEEP = {chr(c) for c in range(0x2460, 0x24FF + 1)} | {chr(c) for c in range(0x3251, 0x325F + 1)} | {
     chr(c) for c in range(0x32B1, 0x32BF + 1)}
@@ -16,6 +17,7 @@ _EXTRA = {"~": "〜", "～": "〜", "\u3000": " ", "\t": " ", "\u00a0": " "}
 _COMBINING_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_char(chunk: str) -> str:
     """NFKC of one character (or a base + voicing-mark pair), with the project's extra folds."""
     if chunk in _KEEP:
@@ -39,6 +41,12 @@ class NormText:
 
     @classmethod
     def of(cls, raw: str, offset: int = 0) -> "NormText":
+        """The folded view of `raw` (which starts at raw offset `offset`); memoized, since several
+        stages fold the same sentence or block (NormText is immutable, so sharing is safe)."""
+        return _norm_of(cls, raw, offset)
+
+    @classmethod
+    def _compute(cls, raw: str, offset: int) -> "NormText":
         out: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -68,3 +76,14 @@ class NormText:
         """The raw text under the folded span [start, end)."""
         a, b = self.raw_span(start, end)
         return self.raw[a - self.offset:b - self.offset]
+
+
+@lru_cache(maxsize=4096)
+def _norm_of(cls: type, raw: str, offset: int) -> NormText:
+    return cls._compute(raw, offset)
+
+
+@lru_cache(maxsize=1 << 16)
+def folded(raw: str) -> str:
+    """`NormText.of(raw).text` for short pieces (token surfaces), memoized."""
+    return NormText._compute(raw, 0).text

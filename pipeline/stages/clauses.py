@@ -10,7 +10,7 @@ is linked to the meeting of its section (or an ancestor section).
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import model_validator
@@ -18,7 +18,7 @@ from pydantic import model_validator
 from ..document import Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
-from ..textnorm import NormText
+from ..textnorm import NormText, folded
 from .segment import BLOCK_KINDS
 
 PERSON = "\ue000"  # one character standing for a person mention in the subject view
@@ -100,11 +100,22 @@ class _Spec:
     lemma: CompiledPattern | None
     pos: CompiledPattern | None
     op: str
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # (surface, lemma, pos1) -> bool
 
     def ok(self, surface: str, tok: Token) -> bool:
-        return ((self.text is None or self.text.fullmatch(surface) is not None)
-                and (self.lemma is None or self.lemma.fullmatch(tok.lemma) is not None)
-                and (self.pos is None or self.pos.fullmatch(tok.pos1) is not None))
+        key = (surface, tok.lemma, tok.pos1)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = ((self.text is None or self.text.fullmatch(surface) is not None)
+                   and (self.lemma is None or self.lemma.fullmatch(tok.lemma) is not None)
+                   and (self.pos is None or self.pos.fullmatch(tok.pos1) is not None))
+            if len(self.memo) >= _MEMO_MAX:
+                self.memo.clear()
+            self.memo[key] = hit
+        return hit
+
+
+_MEMO_MAX = 50_000  # entries per token spec; tokens repeat, so a small memo saves most regex calls
 
 
 @dataclass(frozen=True)
@@ -143,15 +154,16 @@ def _compile_spec(rule_id: str, spec: TokenSpec) -> _Spec:
 
 
 def match_tokens(specs: tuple[_Spec, ...], surfaces: list[str], toks: tuple[Token, ...], begin: int,
-                 *, marker: CompiledPattern | None) -> int | None:
+                 *, is_marker: list[bool]) -> int | None:
     """Match `specs` from token `begin`; return the index after the last consumed token, or None.
 
-    Greedy with backtracking; a footnote-marker token between consumed tokens is skipped."""
+    Greedy with backtracking; a footnote-marker token (`is_marker[i]`) between consumed tokens
+    is skipped."""
     n = len(toks)
 
     def consumable(ti: int, consumed: bool) -> list[int]:
         out = [ti] if ti < n else []
-        if consumed and ti + 1 < n and marker is not None and marker.fullmatch(surfaces[ti]) is not None:
+        if consumed and ti + 1 < n and is_marker[ti]:
             out.append(ti + 1)
         return out
 
@@ -173,6 +185,15 @@ def match_tokens(specs: tuple[_Spec, ...], surfaces: list[str], toks: tuple[Toke
 
     end = go(0, begin, None)
     return end if end is not None and end > begin else None
+
+
+def _starters(specs: tuple[_Spec, ...]) -> tuple[_Spec, ...]:
+    """The specs that can consume the first token of a match: the leading optional ones and the
+    first required one (a match must consume the token it starts at)."""
+    for i, spec in enumerate(specs):
+        if spec.op in ("1", "+"):
+            return specs[:i + 1]
+    return specs
 
 
 def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -201,6 +222,8 @@ class ClauseStage:
             self.predicates.append(_Predicate(
                 p, specs, CompiledPattern.of(p.id, p.not_before + "$") if p.not_before else None,
                 CompiledPattern.of(p.id, p.not_after) if p.not_after else None))
+        # per predicate: (surface, lemma, pos1) -> whether a match can start at such a token
+        self._start_memo: list[dict[tuple[str, str, str], bool]] = [{} for _ in self.predicates]
         self.marker_token = CompiledPattern.of("clauses.footnote_marker_token", cfg.footnote_marker_token)
         self.marker = CompiledPattern.of("clauses.footnote_marker", cfg.footnote_marker) if cfg.footnote_marker \
             else None
@@ -220,11 +243,22 @@ class ClauseStage:
         out: list[_Candidate] = []
         for sent in (s for s in doc.sentences if s.block_id == block.block_id):
             toks = toks_by_sent.get(sent.sentence_id, ())
-            surfaces = [NormText.of(t.text).text for t in toks]
+            surfaces = [folded(t.text) for t in toks]
+            is_marker = [self.marker_token.fullmatch(s) is not None for s in surfaces]
+            keys = [(s, t.lemma, t.pos1) for s, t in zip(surfaces, toks)]
             found: list[_Candidate] = []
             for order, pred in enumerate(self.predicates):
-                for ti in range(len(toks)):
-                    end = match_tokens(pred.specs, surfaces, toks, ti, marker=self.marker_token)
+                starters, memo = _starters(pred.specs), self._start_memo[order]
+                for ti, key in enumerate(keys):
+                    can_start = memo.get(key)
+                    if can_start is None:
+                        can_start = any(sp.ok(surfaces[ti], toks[ti]) for sp in starters)
+                        if len(memo) >= _MEMO_MAX:
+                            memo.clear()
+                        memo[key] = can_start
+                    if not can_start:
+                        continue  # no spec that could consume the first token accepts it: no match here
+                    end = match_tokens(pred.specs, surfaces, toks, ti, is_marker=is_marker)
                     if end is None:
                         continue
                     a, b = toks[ti].start, toks[end - 1].end

@@ -128,6 +128,17 @@ class PeopleStage:
         self.reading = CompiledPattern.of(r.name_reading.id, r.name_reading.pattern) if r.name_reading else None
         self.not_followed = CompiledPattern.of("people.not_followed_by", r.not_followed_by)
         self.non_names = frozenset(r.non_names)
+        self._marker_memo: dict[str, tuple[int, ...]] = {}  # text -> indices of the markers it fullmatches
+
+    def markers_matching(self, piece: str) -> tuple[int, ...]:
+        """Indices of the marker patterns that match all of `piece` (memoized: pieces repeat)."""
+        hit = self._marker_memo.get(piece)
+        if hit is None:
+            hit = tuple(k for k, m in enumerate(self.markers) if m.fullmatch(piece))
+            if len(self._marker_memo) >= 50_000:
+                self._marker_memo.clear()
+            self._marker_memo[piece] = hit
+        return hit
 
     # ------------------------------------------------------------------ reading one sentence
     def title_starts(self, text: str) -> dict[int, list[tuple[int, int]]]:
@@ -152,7 +163,7 @@ class PeopleStage:
         marker_opts: list[tuple[int | None, int]] = [(None, pos)]
         for j in range(pos + 1, min(len(text), pos + MAX_MARKER) + 1):
             if j in title_at or j + 1 in title_at:
-                marker_opts += [(k, j) for k, m in enumerate(self.markers) if m.fullmatch(text[pos:j])]
+                marker_opts += [(k, j) for k in self.markers_matching(text[pos:j])]
         for marker, p1 in marker_opts:
             former_opts = [(False, p1)]
             if p1 + 1 in title_at and self.former_prefix.fullmatch(text[p1:p1 + 1]):
