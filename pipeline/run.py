@@ -17,7 +17,13 @@ from .document import Document
 from .errors import InputError, PipelineError, StageError
 from .reader import list_raw, read_raw
 from .ruleset import Rules, load_rules
-from .tables import drop_broken_rows, write_tables
+from .tables import DocTables, doc_tables, drop_broken_rows, write_doc_tables
+
+# the rule files each stage reads (rules.get); a rule file listed for no stage counts for all of them
+STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
+    "segment": ("blocks", "headings"), "tokenize": (), "ner": ("ner",), "dates": ("dates",),
+    "people": ("people", "persons"), "venues": ("venues", "people"), "meetings": ("meetings",),
+    "clauses": ("clauses",)}
 
 
 @dataclass(frozen=True)
@@ -53,20 +59,103 @@ class Extractor:
         stages += [("dates", DateStage(rules)), ("people", PeopleStage(rules)), ("venues", VenueStage(rules)),
                    ("meetings", MeetingStage(rules)), ("clauses", ClauseStage(rules))]
         self.stages = stages
+        self.stage_cache = None
+        self.stage_keys: list[str] = []
+        if cache_dir is not None:
+            from .stagecache import StageCache, code_version
+
+            self.stage_cache = StageCache(cache_dir, code_version())
+            self.stage_keys = self._stage_keys()
+
+    def _stage_keys(self) -> list[str]:
+        """Stage k's cache key: the chain of every stage up to k (name, rule content, model version)."""
+        from .cache import content_key
+        from .stagecache import rules_fingerprint
+
+        read = {name for names in STAGE_RULE_FILES.values() for name in names}
+        key = content_key("pipeline", rules_fingerprint(self.rules, tuple(n for n in self.rules.files if n not in read)))
+        keys = []
+        for name, stage in self.stages:
+            key = content_key(key, name, rules_fingerprint(self.rules, STAGE_RULE_FILES.get(name, tuple(self.rules.files))),
+                              str(getattr(stage, "version", "")))
+            keys.append(key)
+        return keys
+
+    @staticmethod
+    def _run(name: str, stage, doc: Document) -> Document:
+        try:
+            return stage(doc)
+        except StageError as err:  # e.g. a rule pattern that timed out: keep its reason only
+            raise StageError(doc.doc_id, name, err.reason) from None
+        except PipelineError as err:
+            raise StageError(doc.doc_id, name, str(err)) from None
+        except RecursionError:
+            raise StageError(doc.doc_id, name, "input too deeply nested") from None
+        except Exception as err:  # noqa: BLE001 - one document's failure must not stop the run
+            raise StageError(doc.doc_id, name, f"{type(err).__name__}: {err}") from None
 
     def extract(self, doc: Document) -> Document:
         for name, stage in self.stages:
-            try:
-                doc = stage(doc)
-            except StageError as err:  # e.g. a rule pattern that timed out: keep its reason only
-                raise StageError(doc.doc_id, name, err.reason) from None
-            except PipelineError as err:
-                raise StageError(doc.doc_id, name, str(err)) from None
-            except RecursionError:
-                raise StageError(doc.doc_id, name, "input too deeply nested") from None
-            except Exception as err:  # noqa: BLE001 - one document's failure must not stop the run
-                raise StageError(doc.doc_id, name, f"{type(err).__name__}: {err}") from None
+            doc = self._run(name, stage, doc)
         return doc
+
+    def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
+        """The document's CSV rows and the warnings about rows dropped as broken.
+
+        With a cache: the finished rows when no stage's key changed, else the stages whose
+        keys still match are restored from their stored outputs and only the rest run."""
+        cache = self.stage_cache
+        if cache is None:
+            out, dropped = drop_broken_rows(self.extract(doc))
+            return doc_tables(out), dropped
+        from .stagecache import delta, doc_content_key
+        from .tables import TABLES, document_text, table_text
+
+        content, final = doc_content_key(doc), self.stage_keys[-1]
+        stored = cache.load(doc.doc_id, "tables", content)
+        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
+                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
+            stored = {"final": None, "tables": {}, "dropped": (), "document": ""}
+        old = stored["tables"]
+        if stored["final"] == final and all(isinstance(old.get(t), tuple) and len(old[t]) == 3 for t in TABLES):
+            cache.stats["tables_hits"] += 1
+            return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
+                             stored["document"]), stored["dropped"]
+        producer: dict[str, str] = {}  # Document field -> key of the stage that last changed it
+        restored = 0
+        for i, key in enumerate(self.stage_keys):
+            change = cache.load(doc.doc_id, f"s{i}", content, key)
+            if not isinstance(change, dict):
+                break
+            try:
+                doc = replace(doc, **change)
+            except Exception:  # noqa: BLE001 - a damaged entry: run this stage and the rest
+                break
+            producer.update(dict.fromkeys(change, key))
+            restored += 1
+        cache.stats["stage_hits"] += restored
+        for i in range(restored, len(self.stages)):
+            (name, stage), key = self.stages[i], self.stage_keys[i]
+            before = doc
+            doc = self._run(name, stage, doc)
+            change = delta(before, doc)
+            cache.save(doc.doc_id, f"s{i}", content, change, key)
+            producer.update(dict.fromkeys(change, key))
+            cache.stats["stage_runs"] += 1
+        out, dropped = drop_broken_rows(doc)  # a stage bug must not write rows that break the offsets
+        texts, counts, entries = {}, {}, {}
+        for table, (attr, _) in TABLES.items():
+            key = producer.get(attr, "input") if not dropped else None
+            hit = old.get(table)
+            if key is not None and isinstance(hit, tuple) and len(hit) == 3 and hit[0] == key:
+                texts[table], counts[table] = hit[1], hit[2]
+            else:
+                texts[table], counts[table] = table_text(out, table)
+            entries[table] = (key, texts[table], counts[table])
+        tables = DocTables(doc.doc_id, texts, counts, document_text(out))
+        cache.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
+                                                   "document": tables.document})
+        return tables, dropped
 
 
 _WORKER: Extractor | None = None
@@ -79,11 +168,11 @@ def _init_worker(rules: Rules | str, ner: bool, cache_dir: str | None = None) ->
     _WORKER = Extractor(loaded, ner=ner, cache_dir=Path(cache_dir) if cache_dir else None)
 
 
-Result = tuple[Document | None, tuple[str, str, str] | None, tuple[str, ...], str]
+Result = tuple[DocTables | None, tuple[str, str, str] | None, tuple[str, ...], str]
 
 
 def _extract_path(path: str, raw_dir: str) -> Result:
-    """Read and extract one file: (document, failure row, warnings, error line); never raises."""
+    """Read and extract one file: (its CSV rows, failure row, warnings, error line); never raises."""
     assert _WORKER is not None
     try:
         raw = read_raw(Path(path), Path(raw_dir))
@@ -92,11 +181,10 @@ def _extract_path(path: str, raw_dir: str) -> Result:
         return None, (rel, "read", err.reason), (), str(err)
     doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
     try:
-        doc = _WORKER.extract(doc)
+        tables, dropped = _WORKER.extract_tables(doc)
     except StageError as err:
         return None, (raw.doc_id, err.stage, err.reason), raw.warnings, f"{path}: stage {err.stage}: {err.reason}"
-    doc, dropped = drop_broken_rows(doc)  # a stage bug must not write rows that break the offsets
-    return doc, None, raw.warnings + dropped, ""
+    return tables, None, raw.warnings + dropped, ""
 
 
 def run(settings: Settings) -> int:
@@ -107,7 +195,7 @@ def run(settings: Settings) -> int:
     if not raw_dir.is_dir():
         raise InputError(str(raw_dir), "raw folder not found")
     paths = list_raw(raw_dir)
-    docs: list[Document] = []
+    docs: list[DocTables] = []
     failures: list[tuple[str, str, str]] = []
     progress = _progress(len(paths), settings.progress)
     cache_arg = str(settings.cache) if settings.cache is not None else None
@@ -143,7 +231,7 @@ def run(settings: Settings) -> int:
     if settings.fail_fast and failures:
         print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was", file=sys.stderr)
         return 1
-    counts = write_tables(settings.out, docs, failures)
+    counts = write_doc_tables(settings.out, docs, failures)
     seconds = time.perf_counter() - began
     shown = ", ".join(f"{t} {counts[t]}" for t in ("sections", "blocks", "tokens", "dates", "people", "venues",
                                                      "clauses", "meetings"))

@@ -17,10 +17,12 @@ from __future__ import annotations
 import csv
 import ctypes
 import ctypes.util
+import io
 import os
 import shutil
 import tempfile
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -79,14 +81,56 @@ def safe_cell(column: str, value) -> str:
 
 
 def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
-    """The rows of one table over documents in the given order."""
+    """The rows of one table over documents in the given order (cells as `safe_cell` makes them)."""
     attr, columns = TABLES[table]
+    values = attrgetter(*columns)
+    exact = [c in EXACT_COLUMNS for c in columns]
+    escape = FORMULA_START + (ESCAPE,)
     out = []
     for doc in docs:
         doc_id = neutralise(doc.doc_id)
         for record in getattr(doc, attr):
-            out.append([doc_id] + [safe_cell(c, getattr(record, c)) for c in columns])
+            row = [doc_id]
+            for value, keep in zip(values(record), exact):  # inlined safe_cell: this runs for every cell
+                text = value if value.__class__ is str else cell(value)
+                row.append(text if keep or not text.startswith(escape) else ESCAPE + text)
+            out.append(row)
     return out
+
+
+def document_row(doc: Document) -> list[str]:
+    """The row of `documents.csv` for a document."""
+    return [neutralise(v) for v in (doc.doc_id, doc.edition, doc.encoding, str(len(doc.text)), " | ".join(doc.warnings))]
+
+
+@dataclass(frozen=True)
+class DocTables:
+    """One document's rows as CSV text (no header) per table, and its documents.csv row: what a
+    worker sends back, so the parent only concatenates text in doc_id order."""
+
+    doc_id: str
+    tables: dict[str, str]
+    counts: dict[str, int]
+    document: str
+
+
+def table_text(doc: Document, table: str) -> tuple[str, int]:
+    """One table's rows of a document as CSV text (no header), and their number."""
+    rows = rows_of(table, [doc])
+    return _csv_text(rows), len(rows)
+
+
+def document_text(doc: Document) -> str:
+    """The document's row of documents.csv as CSV text."""
+    return _csv_text([document_row(doc)])
+
+
+def doc_tables(doc: Document) -> DocTables:
+    """A document's CSV rows, formatted exactly as `write_tables` writes them."""
+    tables, counts = {}, {}
+    for table in TABLES:
+        tables[table], counts[table] = table_text(doc, table)
+    return DocTables(doc.doc_id, tables, counts, document_text(doc))
 
 
 def broken_rows(doc: Document) -> list[tuple[str, object]]:
@@ -123,35 +167,57 @@ def header(table: str) -> list[str]:
     return ["doc_id", *TABLES[table][1]]
 
 
+class CsvText(str):
+    """Rows already formatted by `_write_rows` (a document's fragment): written as they are."""
+
+
+def _write_rows(f, rows: Iterable[Iterable[str] | CsvText]) -> None:
+    """THE row writer (files and per-document fragments)."""
+    writer = csv.writer(f, lineterminator="\n")
+    # the csv module only quotes the line terminator's characters: a cell holding a bare CR
+    # would split the row for readers, so such rows are written fully quoted
+    quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        if isinstance(row, CsvText):
+            f.write(row)
+        else:
+            (quoted if any("\r" in c for c in row) else writer).writerow(row)
+
+
+def _csv_text(rows: Iterable[Iterable[str]]) -> str:
+    buf = io.StringIO(newline="")
+    _write_rows(buf, rows)
+    return buf.getvalue()
+
+
 def _write_csv(path: Path, head: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        # the csv module only quotes the line terminator's characters: a cell holding a bare CR
-        # would split the row for readers, so such rows are written fully quoted
-        quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        writer.writerow(list(head))
-        for row in rows:
-            (quoted if any("\r" in c for c in row) else writer).writerow(row)
+        _write_rows(f, [list(head)])
+        _write_rows(f, rows)
 
 
 def write_tables(out_dir: Path, docs: list[Document], failures: list[tuple[str, str, str]]) -> dict[str, int]:
     """Write every table for `docs` (sorted by doc_id) and swap them in as `out_dir` atomically.
 
     Returns the number of rows per table."""
+    return write_doc_tables(out_dir, [doc_tables(d) for d in docs], failures)
+
+
+def write_doc_tables(out_dir: Path, parts: list[DocTables], failures: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Write the tables from per-document rows (sorted by doc_id) and swap them in as `out_dir` atomically.
+
+    Returns the number of rows per table."""
     out_dir = Path(out_dir)
-    docs = sorted(docs, key=lambda d: d.doc_id)
+    parts = sorted(parts, key=lambda d: d.doc_id)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_tmp(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix(out_dir)}{os.getpid()}-", dir=out_dir.parent))
     counts: dict[str, int] = {}
     try:
         for table in TABLES:
-            rows = rows_of(table, docs)
-            _write_csv(tmp / f"{table}.csv", header(table), rows)
-            counts[table] = len(rows)
-        _write_csv(tmp / "documents.csv", DOCUMENT_COLUMNS,
-                   ([neutralise(v) for v in (d.doc_id, d.edition, d.encoding, str(len(d.text)), " | ".join(d.warnings))]
-                    for d in docs))
+            _write_csv(tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts])
+            counts[table] = sum(part.counts[table] for part in parts)
+        _write_csv(tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts])
         _write_csv(tmp / "failures.csv", FAILURE_COLUMNS,
                    ([neutralise(v) for v in row] for row in sorted(failures)))
         counts["failures"] = len(failures)

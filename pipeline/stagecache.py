@@ -1,0 +1,127 @@
+"""A per-document cache of stage outputs and finished table rows, for instant rule-tuning re-runs.
+
+Every stage gets a key that chains, in pipeline order, the code version (a hash of the
+`pipeline/` sources), the stage's name and what it depends on: the *validated content*
+of the rule files it reads (so a comment or a reformatting changes nothing) and, for
+the model stages, the model and dictionary versions. Stage k's key covers stages 0..k,
+so a change in clauses.yaml (the last stage) re-runs only the clause stage, a change in
+dates.yaml re-runs dates and every stage after it, and an edit that leaves every
+validated rule equal re-runs nothing: the document's finished CSV rows are reused.
+
+Per document (keyed by a hash of its doc_id) these files live under
+`<root>/stages-<code version>/`, each stamped with the document's content hash:
+- `<hash>.s<i>`: the fields stage i changed (its delta) under stage i's key, so the longest
+  matching prefix of stages is restored and only the stages after it run (and are written);
+- `<hash>.tables`: the document's finished CSV rows per table, each under the key of the
+  stage that last changed the table's field (a clause change re-formats only clauses.csv),
+  and the last stage's key (when it matches, nothing runs at all).
+
+Safety as in `pipeline.cache`: files are written to a temporary file and `os.replace`d in
+(concurrent runs never see half a file); a file that cannot be read, fails its checksum
+or does not match the format/version/doc_id/content is ignored and recomputed; write
+errors are ignored. Values are pickled (they are the pipeline's own frozen dataclasses;
+the cache is a local folder of the user's own runs).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import zlib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from .cache import content_key
+from .document import Document
+
+FORMAT = 1
+
+
+def code_version() -> str:
+    """A hash of every source file of the `pipeline` package (any code change misses the cache)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def rules_fingerprint(rules: Any, names: tuple[str, ...]) -> str:
+    """A hash of the validated content of the named rule files (comments and layout do not count)."""
+    parts = []
+    for name in sorted(names):
+        model = rules.files.get(name)
+        parts.append(f"{name}={model.model_dump_json() if model is not None else '<missing>'}")
+    return content_key(*parts)
+
+
+def doc_content_key(doc: Document) -> str:
+    """A hash of everything a document brings into the first stage."""
+    return content_key(doc.doc_id, doc.edition, doc.text, doc.encoding, *doc.warnings)
+
+
+def delta(before: Document, after: Document) -> dict[str, Any]:
+    """The fields a stage replaced (stages return `dataclasses.replace(doc, ...)`)."""
+    out = {}
+    for f in fields(Document):
+        new = getattr(after, f.name)
+        if new is not getattr(before, f.name):
+            out[f.name] = new
+    return out
+
+
+class StageCache:
+    """Stage deltas and finished rows of documents, one pair of files per document."""
+
+    def __init__(self, root: Path, version: str):
+        self.version = version
+        self.folder = Path(root) / f"stages-{content_key(version)[:12]}"
+        self.stats = {"tables_hits": 0, "stage_hits": 0, "stage_runs": 0, "bad_files": 0}
+
+    def _path(self, doc_id: str, kind: str) -> Path:
+        return self.folder / f"{content_key(doc_id)}.{kind}"
+
+    def load(self, doc_id: str, kind: str, content: str, key: str = "") -> Any:
+        """The stored value for a document of this content, or None (absent or damaged)."""
+        try:
+            data = self._path(doc_id, kind).read_bytes()
+        except OSError:
+            return None
+        try:
+            head, _, payload = data.partition(b"\n")
+            header = json.loads(head)
+            if (not isinstance(header, dict) or header.get("format") != FORMAT
+                    or header.get("version") != self.version or header.get("doc_id") != doc_id
+                    or header.get("content") != content or header.get("key", "") != key
+                    or header.get("crc32") != zlib.crc32(payload)):
+                return None
+            return pickle.loads(payload)  # noqa: S301 - the user's own local cache, checksummed
+        except Exception:  # noqa: BLE001 - any damage means: recompute
+            self.stats["bad_files"] += 1
+            return None
+
+    def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "") -> None:
+        """Replace a document's file atomically; failures only cost a recomputation later."""
+        tmp = None
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            header = json.dumps({"format": FORMAT, "version": self.version, "doc_id": doc_id, "content": content,
+                                 "key": key, "crc32": zlib.crc32(payload)}, ensure_ascii=False).encode("utf-8")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=f".{kind}")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(header + b"\n" + payload)
+            os.replace(tmp, self._path(doc_id, kind))
+            tmp = None
+        except (OSError, pickle.PicklingError):
+            pass
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
