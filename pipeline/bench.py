@@ -8,8 +8,11 @@
 2. Runs `python -m pipeline extract` on it as a subprocess (so memory is measured for
    the whole process tree), into a temporary --out and --cache (never into output/):
    - cold: empty cache (median of --repeat runs, each with a fresh cache);
-   - warm: after a rules-only change (a comment appended to a copy of a rule file), with
-     the cache the cold run filled (median of --repeat runs).
+   - warm: after a real rules-only change (a new predicate rule added to the copy of
+     clauses.yaml, a different one each run), with the cache the cold run filled (median of
+     --repeat runs): the stage cache re-runs only the clause stage;
+   - touch: after a comment-only edit of a rule file (blocks.yaml, the first stage's): the
+     validated rules are unchanged, so nothing re-runs (median of --repeat runs).
    Sizes: every value of --chars (default 100,000 and 1,000,000: chars/s at both shows
    whether cost grows linearly).
 3. Runs the naive baseline once: GiNZA's full pipeline with default ops (`nlp(paragraph)`
@@ -164,6 +167,16 @@ def ner_share(edition: Path, rules_dir: Path) -> dict:
             "ner_share": round(windows / max(1, extractable), 4)}
 
 
+def add_predicate(path: Path, rule_id: str) -> None:
+    """A real rules-only change: a new predicate rule at the top of the predicates of clauses.yaml."""
+    text = path.read_text(encoding="utf-8")
+    rule = (f"predicates:\n  - id: {rule_id}\n    type: confirm\n    tokens:\n      - {{lemma: 確認}}\n"
+            f"      - {{lemma: する}}\n")
+    if "\npredicates:\n" not in text:
+        raise SystemExit(f"bench: no 'predicates:' list in {path}")
+    path.write_text(text.replace("\npredicates:\n", "\n" + rule, 1), encoding="utf-8")
+
+
 # -- measuring a subprocess tree ---------------------------------------------------------
 def _children() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
@@ -293,7 +306,7 @@ def main(args) -> int:
             share = ner_share(edition, rules)
             print(f"bench: {built['chars']:,} chars in {built['files']} files; NER reads "
                   f"{share['ner_chars']:,} chars ({share['ner_share']:.1%} of extractable text)", file=sys.stderr)
-            cold, warm = [], []
+            cold, warm, touch = [], [], []
             for r in range(args.repeat):
                 cache = work / f"cache-{chars}-{r}"
                 cmd = py + ["extract", "--raw", str(edition), "--rules", str(rules), "--out",
@@ -302,14 +315,21 @@ def main(args) -> int:
                 print(f"bench: {chars:,} cold run {r + 1}: {cold[-1]['seconds']} s", file=sys.stderr)
                 if r == args.repeat - 1:
                     for w in range(args.repeat):
-                        with open(rules / "blocks.yaml", "a", encoding="utf-8") as fh:
-                            fh.write(f"\n# bench: a rules-only change ({chars} {w})\n")
+                        add_predicate(rules / "clauses.yaml", f"clause.bench.c{chars}_{w}")
                         warm.append(measure(cmd, cwd=root))
-                        print(f"bench: {chars:,} warm run {w + 1}: {warm[-1]['seconds']} s", file=sys.stderr)
+                        print(f"bench: {chars:,} warm run {w + 1} (new clause rule): {warm[-1]['seconds']} s",
+                              file=sys.stderr)
+                    for w in range(args.repeat):
+                        with open(rules / "blocks.yaml", "a", encoding="utf-8") as fh:
+                            fh.write(f"\n# bench: a comment-only change ({chars} {w})\n")
+                        touch.append(measure(cmd, cwd=root))
+                        print(f"bench: {chars:,} touch run {w + 1} (comment only): {touch[-1]['seconds']} s",
+                              file=sys.stderr)
                 shutil.rmtree(cache, ignore_errors=True) if r < args.repeat - 1 else None
             entry = {"edition": built, "ner": share, "cold": _summary(cold, built["chars"]),
-                     "warm": _summary(warm, built["chars"])}
+                     "warm": _summary(warm, built["chars"]), "touch": _summary(touch, built["chars"])}
             entry["warm_over_cold"] = round(entry["warm"]["seconds"] / entry["cold"]["seconds"], 3)
+            entry["touch_over_cold"] = round(entry["touch"]["seconds"] / entry["cold"]["seconds"], 3)
             report["sizes"][str(chars)] = entry
         if not args.no_naive:
             sliced = work / "naive-slice"
@@ -336,7 +356,7 @@ def main(args) -> int:
     args.json.with_suffix(".txt").write_text(table + "\n", encoding="utf-8")
     print(table)
     print(f"(JSON: {args.json})")
-    ok = all(e["cold"]["ok"] and e["warm"]["ok"] for e in report["sizes"].values())
+    ok = all(e["cold"]["ok"] and e["warm"]["ok"] and e["touch"]["ok"] for e in report["sizes"].values())
     return 0 if ok else 1
 
 
@@ -344,9 +364,12 @@ def render(report: dict) -> str:
     rows = [("measurement", "chars", "median s", "chars/s", "max proc RSS MB", "tree PSS MB", "runs")]
     for chars, e in report["sizes"].items():
         n = e["edition"]["chars"]
-        for kind in ("cold", "warm"):
+        for kind, label in (("cold", "cold extract"), ("warm", "warm: new clause rule"),
+                            ("touch", "warm: comment-only edit")):
+            if kind not in e:
+                continue
             s = e[kind]
-            rows.append((f"{kind} extract{'' if s['ok'] else ' (FAILED)'}", f"{n:,}", f"{s['seconds']:.1f}",
+            rows.append((f"{label}{'' if s['ok'] else ' (FAILED)'}", f"{n:,}", f"{s['seconds']:.1f}",
                          f"{s['chars_per_s']:,}", str(s["rss_max_mb"]), str(s["pss_tree_mb"]), str(s["runs"])))
         if "naive_extrapolated_s" in e:
             rows.append(("naive GiNZA (extrapolated)", f"{n:,}", f"{e['naive_extrapolated_s']:.1f}",
@@ -361,7 +384,8 @@ def render(report: dict) -> str:
     lines.insert(1, "-" * len(lines[0]))
     for chars, e in report["sizes"].items():
         extra = f", cold/naive {e['cold_over_naive']:.3f}" if "cold_over_naive" in e else ""
-        lines.append(f"{int(chars):,}: warm/cold {e['warm_over_cold']:.3f}{extra}; NER read "
+        touch = f", touch/cold {e['touch_over_cold']:.3f}" if "touch_over_cold" in e else ""
+        lines.append(f"{int(chars):,}: warm/cold {e['warm_over_cold']:.3f}{touch}{extra}; NER read "
                      f"{e['ner']['ner_chars']:,} chars ({e['ner']['ner_share']:.1%} of extractable text)")
     lines.append(f"{report['machine']['cores']} cores, --jobs {report['machine']['jobs']}, load average "
                  f"{report['machine']['load_avg_at_start'][0]:.1f} at start (other work on the machine skews timings)")

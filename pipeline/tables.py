@@ -92,7 +92,8 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
         for record in getattr(doc, attr):
             row = [doc_id]
             for value, keep in zip(values(record), exact):  # inlined safe_cell: this runs for every cell
-                text = value if value.__class__ is str else cell(value)
+                kind = value.__class__
+                text = value if kind is str else str(value) if kind is int else cell(value)
                 row.append(text if keep or not text.startswith(escape) else ESCAPE + text)
             out.append(row)
     return out
@@ -181,7 +182,7 @@ def _write_rows(f, rows: Iterable[Iterable[str] | CsvText]) -> None:
         if isinstance(row, CsvText):
             f.write(row)
         else:
-            (quoted if any("\r" in c for c in row) else writer).writerow(row)
+            (quoted if "\r" in "".join(row) else writer).writerow(row)
 
 
 def _csv_text(rows: Iterable[Iterable[str]]) -> str:
