@@ -342,7 +342,11 @@ def timeline_points(meetings: list[dict[str, str]], people: list[dict[str, str]]
         row = "+".join(_ascii(c) or "?" for c in others) or ("JP" if countries else "?")
         venue = (venue_by_meeting.get((doc, m.get("meeting_id", "")))
                  or venue_by_name.get((doc, m.get("venue", ""))) or "")
-        points.append(TimelinePoint(when, row, _ascii(venue) or "?", _ascii(m.get("meeting_no", ""))))
+        if not m.get("venue"):  # no venue: say why (a call, a video meeting) rather than "?"
+            where = m.get("mode") if m.get("mode") in ("telephone", "video") else "no venue"
+        else:
+            where = _ascii(venue) or "?"
+        points.append(TimelinePoint(when, row, where, _ascii(m.get("meeting_no", ""))))
     return sorted(points, key=lambda p: (p.row, p.when, p.venue_country, p.tag))
 
 
@@ -366,7 +370,7 @@ def write_timeline(points: list[TimelinePoint], out_dir: Path) -> list[str]:
             marker, colour = style[venue]
             sel = [p for p in points if p.venue_country == venue]
             ax.scatter([p.when for p in sel], [rows.index(p.row) for p in sel], marker=marker, s=70,
-                       color=colour, edgecolor="black", linewidth=0.6, zorder=3, label=f"venue {venue}")
+                       color=colour, edgecolor="black", linewidth=0.6, zorder=3, label=f"venue {venue}" if len(venue) <= 2 else venue)
         for p in points:
             if p.tag:
                 ax.annotate(p.tag, (p.when, rows.index(p.row)), textcoords="offset points", xytext=(0, 8),

@@ -28,8 +28,11 @@ VENUES = [
     # Japanese meeting numbers and unknown people/venues never reach the plot
     ({"meeting_id": "3", "date": "2017", "participants": "jp.inada", "venue": "ハワイ", "meeting_no": "ア"},
      TimelinePoint(date(2017, 1, 1), "JP", "?", "")),
+    # no venue: the marker says why (a call, a video meeting), not "?"
     ({"meeting_id": "4", "date": "2017-02-10", "participants": "", "venue": "", "meeting_no": ""},
-     TimelinePoint(date(2017, 2, 10), "?", "?", "")),
+     TimelinePoint(date(2017, 2, 10), "?", "no venue", "")),
+    ({"meeting_id": "5", "date": "2017-01-28", "participants": "jp.inada", "venue": "", "mode": "telephone",
+      "meeting_no": "(8)"}, TimelinePoint(date(2017, 1, 28), "JP", "telephone", "(8)")),
 ])
 def test_report_timeline_point(meeting, expected):
     assert timeline_points([{"doc_id": "d", **meeting}], PEOPLE, VENUES) == [expected]
