@@ -15,6 +15,7 @@ _KEEP = {chr(c) for c in range(0x2460, 0x24FF + 1)} | {chr(c) for c in range(0x3
     chr(c) for c in range(0x32B1, 0x32BF + 1)}
 _EXTRA = {"~": "〜", "～": "〜", "\u3000": " ", "\t": " ", "\u00a0": " "}
 _COMBINING_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}
+_SPECIAL = frozenset(_EXTRA) | frozenset(_COMBINING_MARKS) | frozenset(_KEEP)  # never folded as plain NFKC
 
 
 @lru_cache(maxsize=1 << 16)
@@ -47,6 +48,10 @@ class NormText:
 
     @classmethod
     def _compute(cls, raw: str, offset: int) -> "NormText":
+        if unicodedata.is_normalized("NFKC", raw) and _SPECIAL.isdisjoint(raw):
+            # every character folds to itself (the common case): the identity mapping
+            n = len(raw)
+            return cls(raw, offset, raw, tuple(range(offset, offset + n)), tuple(range(offset + 1, offset + n + 1)))
         out: list[str] = []
         starts: list[int] = []
         ends: list[int] = []

@@ -222,8 +222,9 @@ class ClauseStage:
             self.predicates.append(_Predicate(
                 p, specs, CompiledPattern.of(p.id, p.not_before + "$") if p.not_before else None,
                 CompiledPattern.of(p.id, p.not_after) if p.not_after else None))
-        # per predicate: (surface, lemma, pos1) -> whether a match can start at such a token
-        self._start_memo: list[dict[tuple[str, str, str], bool]] = [{} for _ in self.predicates]
+        # (surface, lemma, pos1) -> the predicates (indices) a match can start at such a token
+        self._start_memo: dict[tuple[str, str, str], tuple[int, ...]] = {}
+        self._marker_memo: dict[str, bool] = {}
         self.marker_token = CompiledPattern.of("clauses.footnote_marker_token", cfg.footnote_marker_token)
         self.marker = CompiledPattern.of("clauses.footnote_marker", cfg.footnote_marker) if cfg.footnote_marker \
             else None
@@ -235,6 +236,16 @@ class ClauseStage:
         self.content_skip = CompiledPattern.of("clauses.content_skip", cfg.content_skip) if cfg.content_skip \
             else None
 
+    def _is_marker(self, surface: str) -> bool:
+        """Whether a token is a footnote marker (memoized: surfaces repeat)."""
+        hit = self._marker_memo.get(surface)
+        if hit is None:
+            hit = self.marker_token.fullmatch(surface) is not None
+            if len(self._marker_memo) >= _MEMO_MAX:
+                self._marker_memo.clear()
+            self._marker_memo[surface] = hit
+        return hit
+
     # ---- predicates -------------------------------------------------------------------
     def _candidates(self, doc: Document, block: Block, toks_by_sent: dict[int, tuple[Token, ...]],
                     trace: list[TraceEvent]) -> list[_Candidate]:
@@ -244,20 +255,24 @@ class ClauseStage:
         for sent in (s for s in doc.sentences if s.block_id == block.block_id):
             toks = toks_by_sent.get(sent.sentence_id, ())
             surfaces = [folded(t.text) for t in toks]
-            is_marker = [self.marker_token.fullmatch(s) is not None for s in surfaces]
-            keys = [(s, t.lemma, t.pos1) for s, t in zip(surfaces, toks)]
+            is_marker = [self._is_marker(s) for s in surfaces]
+            # per predicate, the tokens a match can start at (a spec that may consume the first token accepts it)
+            starts: list[list[int]] = [[] for _ in self.predicates]
+            memo = self._start_memo
+            for ti, tok in enumerate(toks):
+                key = (surfaces[ti], tok.lemma, tok.pos1)
+                orders = memo.get(key)
+                if orders is None:
+                    orders = tuple(order for order, pred in enumerate(self.predicates)
+                                   if any(sp.ok(surfaces[ti], tok) for sp in _starters(pred.specs)))
+                    if len(memo) >= _MEMO_MAX:
+                        memo.clear()
+                    memo[key] = orders
+                for order in orders:
+                    starts[order].append(ti)
             found: list[_Candidate] = []
             for order, pred in enumerate(self.predicates):
-                starters, memo = _starters(pred.specs), self._start_memo[order]
-                for ti, key in enumerate(keys):
-                    can_start = memo.get(key)
-                    if can_start is None:
-                        can_start = any(sp.ok(surfaces[ti], toks[ti]) for sp in starters)
-                        if len(memo) >= _MEMO_MAX:
-                            memo.clear()
-                        memo[key] = can_start
-                    if not can_start:
-                        continue  # no spec that could consume the first token accepts it: no match here
+                for ti in starts[order]:
                     end = match_tokens(pred.specs, surfaces, toks, ti, is_marker=is_marker)
                     if end is None:
                         continue
