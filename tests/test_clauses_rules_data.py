@@ -10,17 +10,15 @@ from pipeline.run import Extractor
 from conftest import RULES_DIR
 
 NEW_RULE = """
-  - id: clause.agree.itchi_wo_miru
+  - id: clause.agree.moshiawase
     type: agree
     tokens:
-      - {lemma: 一致}
-      - {text: を}
-      - {lemma: 見る}
+      - {lemma: 申し合わせる, pos: 動詞}
       - {lemma: た, pos: 助動詞, op: "?"}
-    examples: ["両首脳は、早期開催について一致を見た。"]
+    examples: ["両首脳は、早期開催について申し合わせた。"]
 """
 
-TEXT = "両首脳は、日米「2+2」の早期開催について一致を見た。"
+TEXT = "両首脳は、日米「2+2」の早期開催を申し合わせた。"
 
 
 def _with_rule(tmp_path):
@@ -35,10 +33,10 @@ def _with_rule(tmp_path):
 
 
 def test_new_predicate_rule_without_code_change(tmp_path, run_text):
-    assert [c.text for c in run_text(TEXT).clauses] == []  # the shipped rules do not know 一致を見た
+    assert [c.text for c in run_text(TEXT).clauses] == []  # the shipped rules do not know 申し合わせた
     doc = Extractor(_with_rule(tmp_path), ner=False).extract(Document("t/doc", "", TEXT))
     assert [(c.text, c.type, c.actor, c.rule) for c in doc.clauses] == [
-        ("一致を見た", "agree", "both", "clause.agree.itchi_wo_miru+actor.joint_title")]
+        ("申し合わせた", "agree", "both", "clause.agree.moshiawase+actor.joint_title")]
 
 
 def test_unknown_tail_is_a_rule_error(tmp_path):

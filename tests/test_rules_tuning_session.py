@@ -15,17 +15,15 @@ from pipeline.run import Extractor
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ("(1)日豪防衛相会談(19(令和元)年6月1日(シンガポール))\n"
-        "両閣僚は、地域情勢について意見交換を行い、防衛協力を一層強化することで一致を見た。\n")
+        "両閣僚は、地域情勢について意見交換を行い、防衛協力を一層強化することを申し合わせた。\n")
 NEW_PREDICATE = """predicates:
-  - id: clause.agree.itchi_wo_miru
+  - id: clause.agree.moshiawase
     type: agree
     tokens:
-      - {lemma: 一致}
-      - {text: を}
-      - {lemma: 見る, text: 見}
-      - {lemma: た, pos: 助動詞}
-    examples: ["両閣僚は、防衛協力を強化することで一致を見た。"]
-    counter_examples: ["両国の立場の一致を見ることは難しい。"]
+      - {lemma: 申し合わせる, pos: 動詞}
+      - {lemma: た, pos: 助動詞, op: "?"}
+    examples: ["両閣僚は、防衛協力を強化することを申し合わせた。"]
+    counter_examples: ["両国の申し合わせ事項を確認した。"]
 """
 
 
@@ -52,16 +50,16 @@ def test_new_predicate_in_rules_gives_a_new_clause(tmp_path):
     before = extract(tmp_path, before_rules)
     after = extract(tmp_path, after_rules)
 
-    assert not [r for r in before if r["text"] == "一致を見た"]
-    new = [r for r in after if r["text"] == "一致を見た"]
+    assert not [r for r in before if r["text"] == "申し合わせた"]
+    new = [r for r in after if r["text"] == "申し合わせた"]
     assert len(new) == 1
-    start = DEMO.index("一致を見た")
-    assert (new[0]["start"], new[0]["end"], new[0]["type"]) == (str(start), str(start + 5), "agree")
-    assert "clause.agree.itchi_wo_miru" in new[0]["rule"].split("+")
-    assert new[0]["content"].endswith("防衛協力を一層強化することで")
+    start = DEMO.index("申し合わせた")
+    assert (new[0]["start"], new[0]["end"], new[0]["type"]) == (str(start), str(start + 6), "agree")
+    assert "clause.agree.moshiawase" in new[0]["rule"].split("+")
+    assert new[0]["content"].endswith("防衛協力を一層強化することを")
 
     # the rule's own example and counter-example, as the generic runner checks them
     extractor = Extractor(load_rules(after_rules), ner=False)
     ids = lambda text: {r for c in extractor.extract(Document("t", "", text)).clauses for r in c.rule.split("+")}
-    assert "clause.agree.itchi_wo_miru" in ids("両閣僚は、防衛協力を強化することで一致を見た。")
-    assert "clause.agree.itchi_wo_miru" not in ids("両国の立場の一致を見ることは難しい。")
+    assert "clause.agree.moshiawase" in ids("両閣僚は、防衛協力を強化することを申し合わせた。")
+    assert "clause.agree.moshiawase" not in ids("両国の申し合わせ事項を確認した。")
