@@ -221,7 +221,7 @@ def measure(cmd: list[str], *, cwd: Path) -> dict:
         def sample() -> None:
             while not done.is_set():
                 peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
-                done.wait(0.2)
+                done.wait(0.5)  # reading smaps of large processes costs CPU: sample sparingly
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

@@ -164,6 +164,10 @@ _WORKER: Extractor | None = None
 def _init_worker(rules: Rules | str, ner: bool, cache_dir: str | None = None) -> None:
     """Build this process's Extractor; `rules` already loaded (inherited by forked workers) or a folder."""
     global _WORKER  # one Extractor per worker process
+    import gc
+
+    # a run allocates millions of short-lived acyclic objects (tokens, rows): collect cycles less often
+    gc.set_threshold(50_000, 50, 100)
     loaded = rules if isinstance(rules, Rules) else load_rules(Path(rules))
     _WORKER = Extractor(loaded, ner=ner, cache_dir=Path(cache_dir) if cache_dir else None)
 

@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import regex
+
 from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
 from ..overlap import resolve
 from ..errors import StageError
@@ -129,12 +131,20 @@ class PeopleStage:
         self.not_followed = CompiledPattern.of("people.not_followed_by", r.not_followed_by)
         self.non_names = frozenset(r.non_names)
         self._marker_memo: dict[str, tuple[int, ...]] = {}  # text -> indices of the markers it fullmatches
+        # one alternation of every marker: a piece it does not match matches no marker (skipped when a
+        # pattern uses group references or inline flags, whose meaning would change inside it)
+        plain = all(not regex.search(r"\\[1-9g]|\(\?P?=|\(\?[a-zA-Z]", m.pattern) for m in r.markers)
+        self._any_marker = CompiledPattern.of("markers", "|".join(f"(?:{m.pattern})" for m in r.markers)) \
+            if plain and r.markers else None
 
     def markers_matching(self, piece: str) -> tuple[int, ...]:
         """Indices of the marker patterns that match all of `piece` (memoized: pieces repeat)."""
         hit = self._marker_memo.get(piece)
         if hit is None:
-            hit = tuple(k for k, m in enumerate(self.markers) if m.fullmatch(piece))
+            if self._any_marker is not None and self._any_marker.fullmatch(piece) is None:
+                hit = ()
+            else:
+                hit = tuple(k for k, m in enumerate(self.markers) if m.fullmatch(piece))
             if len(self._marker_memo) >= 50_000:
                 self._marker_memo.clear()
             self._marker_memo[piece] = hit
