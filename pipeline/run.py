@@ -38,6 +38,21 @@ class Settings:
     cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
 
 
+class _ReadLog:
+    """The rules as one stage sees them while it is built: records the files it reads (`get`),
+    so the stage cache keys follow what the code really reads, not only STAGE_RULE_FILES."""
+
+    def __init__(self, rules: Rules, read: set[str]):
+        self._rules, self._read = rules, read
+
+    def get(self, name: str):
+        self._read.add(name)
+        return self._rules.get(name)
+
+    def __getattr__(self, attr: str):
+        return getattr(self._rules, attr)
+
+
 class Extractor:
     """All stages, built once per process: `extract(doc)` runs them in order."""
 
@@ -51,13 +66,19 @@ class Extractor:
         from .stages.venues import VenueStage
 
         self.rules = rules
-        stages = [("segment", Segmenter(rules)), ("tokenize", Tokenizer(cache_dir=cache_dir))]
+        self.reads: dict[str, set[str]] = {}  # stage -> the rule files it read while being built
+
+        def log(name: str) -> _ReadLog:
+            return _ReadLog(rules, self.reads.setdefault(name, set()))
+
+        stages = [("segment", Segmenter(log("segment"))), ("tokenize", Tokenizer(cache_dir=cache_dir))]
         if ner:
             from .stages.ner import NerModel
 
-            stages.append(("ner", NerModel(rules, cache_dir=cache_dir)))
-        stages += [("dates", DateStage(rules)), ("people", PeopleStage(rules)), ("venues", VenueStage(rules)),
-                   ("meetings", MeetingStage(rules)), ("clauses", ClauseStage(rules))]
+            stages.append(("ner", NerModel(log("ner"), cache_dir=cache_dir)))
+        stages += [("dates", DateStage(log("dates"))), ("people", PeopleStage(log("people"))),
+                   ("venues", VenueStage(log("venues"))), ("meetings", MeetingStage(log("meetings"))),
+                   ("clauses", ClauseStage(log("clauses")))]
         self.stages = stages
         self.stage_cache = None
         self.stage_keys: list[str] = []
@@ -72,12 +93,14 @@ class Extractor:
         from .cache import content_key
         from .stagecache import rules_fingerprint
 
-        read = {name for names in STAGE_RULE_FILES.values() for name in names}
+        def reads(name: str) -> tuple[str, ...]:  # declared and observed; an unknown stage reads everything
+            return tuple(sorted(set(STAGE_RULE_FILES.get(name, tuple(self.rules.files))) | self.reads.get(name, set())))
+
+        read = {n for name, _ in self.stages for n in reads(name)}
         key = content_key("pipeline", rules_fingerprint(self.rules, tuple(n for n in self.rules.files if n not in read)))
         keys = []
         for name, stage in self.stages:
-            key = content_key(key, name, rules_fingerprint(self.rules, STAGE_RULE_FILES.get(name, tuple(self.rules.files))),
-                              str(getattr(stage, "version", "")))
+            key = content_key(key, name, rules_fingerprint(self.rules, reads(name)), str(getattr(stage, "version", "")))
             keys.append(key)
         return keys
 

@@ -161,3 +161,9 @@ def test_run_with_cache_writes_the_same_tables(tmp_path):
         assert run(cached) == 0
         for table in sorted((tmp_path / "plain").glob("*.csv")):
             assert (tmp_path / attempt / table.name).read_bytes() == table.read_bytes(), (attempt, table.name)
+
+
+def test_declared_rule_files_are_what_the_stages_read(tmp_path):
+    extractor = Extractor(load_rules(ROOT / "rules"), ner=False, cache_dir=tmp_path / "cache")
+    assert {name: sorted(read) for name, read in extractor.reads.items()} == {
+        name: sorted(STAGE_RULE_FILES[name]) for name in extractor.reads}
