@@ -75,22 +75,30 @@ class DocCache:
         payload = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
         header = json.dumps({"format": FORMAT, "version": self.version, "doc_id": doc_id,
                              "crc32": zlib.crc32(payload)}, ensure_ascii=False).encode("utf-8")
+        write_atomically(self.path(doc_id), header + b"\n" + payload)
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Write `data` to a temp file beside `path`, then rename it over `path` (never a half file).
+
+    A cache that cannot be written is no error: returns False and leaves no temp file."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
         tmp = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(header + b"\n" + payload)
-            os.replace(tmp, self.path(doc_id))
-            tmp = None
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def memoized(cache: DocCache | None, doc_id: str, keys: Sequence[str],

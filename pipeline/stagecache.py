@@ -26,15 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 import zlib
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .cache import content_key
+from .cache import content_key, write_atomically
 from .document import Document
 
 FORMAT = 1
@@ -106,22 +104,10 @@ class StageCache:
 
     def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "") -> None:
         """Replace a document's file atomically; failures only cost a recomputation later."""
-        tmp = None
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            header = json.dumps({"format": FORMAT, "version": self.version, "doc_id": doc_id, "content": content,
-                                 "key": key, "crc32": zlib.crc32(payload)}, ensure_ascii=False).encode("utf-8")
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=f".{kind}")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(header + b"\n" + payload)
-            os.replace(tmp, self._path(doc_id, kind))
-            tmp = None
-        except (OSError, pickle.PicklingError):
-            pass
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+        except pickle.PicklingError:
+            return
+        header = json.dumps({"format": FORMAT, "version": self.version, "doc_id": doc_id, "content": content,
+                             "key": key, "crc32": zlib.crc32(payload)}, ensure_ascii=False).encode("utf-8")
+        write_atomically(self._path(doc_id, kind), header + b"\n" + payload)

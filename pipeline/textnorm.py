@@ -8,6 +8,7 @@ written so they never turn into digits. This is the only place text is normalise
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,6 +82,19 @@ class NormText:
         """The raw text under the folded span [start, end)."""
         a, b = self.raw_span(start, end)
         return self.raw[a - self.offset:b - self.offset]
+
+    def folded_span(self, raw_start: int, raw_end: int) -> tuple[int, int] | None:
+        """The inverse of `raw_span`: the folded span from the first character that starts at
+        `raw_start` to the first that ends at `raw_end`, or None when either is no boundary."""
+        a = bisect_left(self.starts, raw_start)
+        b = bisect_left(self.ends, raw_end)
+        if a >= len(self.starts) or self.starts[a] != raw_start or b >= len(self.ends) or self.ends[b] != raw_end:
+            return None
+        return a, b + 1
+
+    def boundaries(self, raw_positions: set[int]) -> set[int]:
+        """Folded indices whose character starts at one of the raw positions (token edges, say)."""
+        return {i for i, s in enumerate(self.starts) if s in raw_positions}
 
 
 @lru_cache(maxsize=4096)

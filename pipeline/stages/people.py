@@ -223,8 +223,7 @@ class PeopleStage:
         title_at = self.title_starts(text)
         if not title_at:
             return []
-        raw_bounds = {t.start for t in toks} | {t.end for t in toks}
-        bounds = {i for i in range(len(text)) if norm.starts[i] in raw_bounds} | {len(text)}
+        bounds = norm.boundaries({t.start for t in toks} | {t.end for t in toks}) | {len(text)}
         tok_at = {}
         for t in toks:
             tok_at[t.start] = t
@@ -235,10 +234,9 @@ class PeopleStage:
 
         ner_spans = []
         for e in persons:
-            a = next((i for i in range(len(text)) if norm.starts[i] == e.start), None)
-            b = next((i + 1 for i in range(len(text)) if norm.ends[i] == e.end), None)
-            if a is not None and b is not None and a < b:
-                ner_spans.append((a, b))
+            found = norm.folded_span(e.start, e.end)
+            if found is not None and found[0] < found[1]:
+                ner_spans.append(found)
 
         def ner_overlaps(a: int, b: int) -> bool:
             return any(x < b and a < y for x, y in ner_spans)

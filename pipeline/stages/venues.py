@@ -178,8 +178,7 @@ class VenueStage:
                             trace: list[TraceEvent]) -> list[Candidate]:
         norm = NormText.of(sent.text, sent.start)
         text = norm.text
-        raw_bounds = {t.start for t in toks} | {t.end for t in toks}
-        bounds = {i for i in range(len(text)) if norm.starts[i] in raw_bounds} | {0, len(text)}
+        bounds = norm.boundaries({t.start for t in toks} | {t.end for t in toks}) | {0, len(text)}
 
         def tokens_in(a: int, b: int) -> list[Token]:
             ra, rb = norm.raw_span(a, b)
@@ -187,10 +186,9 @@ class VenueStage:
 
         ner_spans = []
         for e in places:
-            a = next((i for i in range(len(text)) if norm.starts[i] == e.start), None)
-            b = next((i + 1 for i in range(len(text)) if norm.ends[i] == e.end), None)
-            if a is not None and b is not None:
-                ner_spans.append((a, b))
+            found = norm.folded_span(e.start, e.end)
+            if found is not None:
+                ner_spans.append(found)
 
         def ner_covers(a: int, b: int) -> bool:
             return any(x <= a and b <= y for x, y in ner_spans)
