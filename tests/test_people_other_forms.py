@@ -45,6 +45,10 @@ def test_people_rule_name_beats_a_wider_ginza_person(ner_extractor):
 @pytest.mark.parametrize("sentence, expected", [
     ("河野防衛大臣は、グアムのアンダーセン空軍基地において、エスパー米国防長官と会談を実施した。",
      ("グアムのアンダーセン空軍基地", "アンダーセン空軍基地", "US")),
+    # a country written before ・ is not the most specific place
+    ("安倍内閣総理大臣は、フランス・ビアリッツにおいて会談した。", ("フランス・ビアリッツ", "ビアリッツ", "FR")),
+    ("両大臣は、ジョイント・ベース・パールハーバー・ヒッカムを訪問した。",
+     ("ジョイント・ベース・パールハーバー・ヒッカム", "ジョイント・ベース・パールハーバー・ヒッカム", "US")),
 ])
 def test_venues_katakana_facility_with_kanji_qualifier(run_text, sentence, expected):
     assert expected in [(v.text, v.name, v.country) for v in run_text(sentence).venues]

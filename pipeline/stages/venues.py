@@ -280,6 +280,13 @@ class VenueStage:
                     fired.append("venue.kanji_default_country")
                 # name: the most specific part
                 while True:
+                    # a country written before a ・ (フランス・ビアリッツ -> ビアリッツ)
+                    dot = text.find("・", name_start, name_end)
+                    head = self.places.get(text[name_start:dot]) if dot > name_start else None
+                    if head is not None and head.kind == "country" and name_end - dot - 1 >= 2:
+                        name_start = dot + 1
+                        fired.append("venue.country_prefix")
+                        continue
                     am = self.admin.match(text[name_start:name_end])
                     if am is None or am.end() == 0 or name_end - (name_start + am.end()) < 2:
                         break
