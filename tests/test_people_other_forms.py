@@ -52,3 +52,18 @@ def test_people_rule_name_beats_a_wider_ginza_person(ner_extractor):
 ])
 def test_venues_katakana_facility_with_kanji_qualifier(run_text, sentence, expected):
     assert expected in [(v.text, v.name, v.country) for v in run_text(sentence).venues]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a foreign office holder with no marker anywhere takes the heading's one partner country
+    ("(1)日米首脳会談(21(令和3)年4月16日)\n\n菅内閣総理大臣は、バイデン大統領との間で会談を実施した。\n",
+     ("バイデン", "大統領", "US")),
+    ("(1)日インドネシア防衛相会談(21(令和3)年3月30日)\n\n岸防衛大臣は、プラボウォ国防大臣と会談した。\n",
+     ("プラボウォ", "国防大臣", "ID")),
+    # two partners: no guess
+    ("(1)日米豪首脳会談(21(令和3)年4月16日)\n\n菅内閣総理大臣は、バイデン大統領と会談した。\n",
+     ("バイデン", "大統領", "")),
+    ("パンデ印陸軍参謀長と懇談した。", ("パンデ", "陸軍参謀長", "IN")),
+])
+def test_people_country_from_the_meeting_heading(run_text, text, expected):
+    assert expected in [(p.name, p.title, p.country) for p in run_text(text).people]

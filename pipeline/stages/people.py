@@ -57,6 +57,7 @@ class PeopleRules(Strict):
     former_prefix: PatternRule
     former_suffix: PatternRule
     name_reading: PatternRule | None = None
+    counterpart_heading: PatternRule | None = None
     titles: tuple[TitleRule, ...]
     markers: tuple[MarkerRule, ...]
     max_kanji_name: int = 4
@@ -128,6 +129,8 @@ class PeopleStage:
         self.former_prefix = CompiledPattern.of(r.former_prefix.id, r.former_prefix.pattern)
         self.former_suffix = CompiledPattern.of(r.former_suffix.id, r.former_suffix.pattern)
         self.reading = CompiledPattern.of(r.name_reading.id, r.name_reading.pattern) if r.name_reading else None
+        self.counterpart = (CompiledPattern.of(r.counterpart_heading.id, r.counterpart_heading.pattern)
+                            if r.counterpart_heading else None)
         self.not_followed = CompiledPattern.of("people.not_followed_by", r.not_followed_by)
         self.non_names = frozenset(r.non_names)
         self._marker_memo: dict[str, tuple[int, ...]] = {}  # text -> indices of the markers it fullmatches
@@ -382,6 +385,9 @@ class PeopleStage:
             elif entry is not None and entry.country:
                 country = entry.country
                 fired.append("country.registry")
+            elif not title_rule.country and (found := self.counterpart_country(doc, c.sentence.section_id)):
+                country = found
+                fired.append(self.counterpart.rule_id)
             else:
                 country = title_rule.country
                 if country:
@@ -398,6 +404,22 @@ class PeopleStage:
                                         source, "+".join(fired)))
         people.sort(key=lambda p: (p.start, p.end))
         return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace))
+
+    def counterpart_country(self, doc: Document, section_id: int | None) -> str:
+        """The one partner country a meeting heading names (日米首脳会談 -> US), nearest heading first;
+        '' when no heading of the section or its ancestors names exactly one."""
+        if self.counterpart is None:
+            return ""
+        by_id = {s.section_id: s for s in doc.sections}
+        while section_id is not None and section_id in by_id:
+            section = by_id[section_id]
+            for m in self.counterpart.finditer(NormText.of(section.title).text):
+                codes = {mk.country for mk, pat in zip(self.rules.markers, self.markers)
+                         if mk.country and pat.fullmatch(m.group("marker"))}
+                if len(codes) == 1:
+                    return codes.pop()
+            section_id = section.parent_id
+        return ""
 
     def lookup(self, name: str, title: str) -> PersonEntry | None:
         """The registry entry for a name (or its key) and title, if any."""
