@@ -55,23 +55,12 @@ class Line:
 # -- where rules are written --------------------------------------------------------------
 def rule_locations(rules_dir: Path) -> dict[str, str]:
     """Rule id -> `rules/file.yaml:LINE`, for every mapping with an `id` in every rule file."""
-    from .ruleset import LINE_KEY, read_yaml
+    from .ruleset import LINE_KEY, read_yaml, rule_nodes
 
     found: dict[str, str] = {}
-
-    def walk(node: Any, path: Path) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("id"), str):
-                found.setdefault(node["id"], f"{path}:{node.get(LINE_KEY, '?')}")
-            for key, value in node.items():
-                if key != LINE_KEY:
-                    walk(value, path)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value, path)
-
     for path in sorted(Path(rules_dir).glob("*.yaml")):
-        walk(read_yaml(path), path)
+        for node in rule_nodes(read_yaml(path)):
+            found.setdefault(node["id"], f"{path}:{node.get(LINE_KEY, '?')}")
     return found
 
 

@@ -188,17 +188,14 @@ def validate(path: Path, data: Any, schema: type[BaseModel]) -> BaseModel:
     return model
 
 
-def _check_unique_ids(path: Path, data: Any) -> None:
-    seen: dict[str, int] = {}
+def rule_nodes(data: Any) -> list[dict]:
+    """Every mapping with a string `id` in parsed rule YAML, in file order (with its LINE_KEY)."""
+    found: list[dict] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            rid = node.get("id")
-            if isinstance(rid, str):
-                if rid in seen:
-                    raise RuleError(str(path), node.get(LINE_KEY), rid,
-                                    f"duplicate rule id (first at line {seen[rid]})")
-                seen[rid] = node.get(LINE_KEY, 0)
+            if isinstance(node.get("id"), str):
+                found.append(node)
             for k, v in node.items():
                 if k not in (LINE_KEY, KEY_LINES):
                     walk(v)
@@ -207,6 +204,16 @@ def _check_unique_ids(path: Path, data: Any) -> None:
                 walk(v)
 
     walk(data)
+    return found
+
+
+def _check_unique_ids(path: Path, data: Any) -> None:
+    seen: dict[str, int] = {}
+    for node in rule_nodes(data):
+        rid = node["id"]
+        if rid in seen:
+            raise RuleError(str(path), node.get(LINE_KEY), rid, f"duplicate rule id (first at line {seen[rid]})")
+        seen[rid] = node.get(LINE_KEY, 0)
 
 
 @dataclass(frozen=True)

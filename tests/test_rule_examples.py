@@ -8,12 +8,11 @@ with an example gets a test for free (test id: `file.yaml:rule.id:example N`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pipeline.document import Document
-from pipeline.ruleset import LINE_KEY, read_yaml
+from pipeline.ruleset import LINE_KEY, read_yaml, rule_nodes
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 ROW_TABLES = ("blocks", "sections", "dates", "people", "venues", "meetings", "clauses")
@@ -21,23 +20,10 @@ ROW_TABLES = ("blocks", "sections", "dates", "people", "venues", "meetings", "cl
 
 def rule_items(folder: Path) -> list[tuple[str, int, str, list[str], list[str]]]:
     """(file name, line, rule id, examples, counter_examples) of every mapping with an id in every rule file."""
-    found = []
-
-    def walk(node: Any, name: str) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("id"), str) and (node.get("examples") or node.get("counter_examples")):
-                found.append((name, node.get(LINE_KEY, 0), node["id"], list(node.get("examples") or ()),
-                              list(node.get("counter_examples") or ())))
-            for key, value in node.items():
-                if key != LINE_KEY:
-                    walk(value, name)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value, name)
-
-    for path in sorted(folder.glob("*.yaml")):
-        walk(read_yaml(path), path.name)
-    return found
+    return [(path.name, node.get(LINE_KEY, 0), node["id"], list(node.get("examples") or ()),
+             list(node.get("counter_examples") or ()))
+            for path in sorted(folder.glob("*.yaml")) for node in rule_nodes(read_yaml(path))
+            if node.get("examples") or node.get("counter_examples")]
 
 
 def fired(doc: Document) -> set[str]:
