@@ -267,13 +267,6 @@ def run(settings: Settings) -> int:
     return 1 if failures else 0
 
 
-def extract_text(text: str, rules: Rules, *, doc_id: str = "text", ner: bool = False,
-                 extractor: Extractor | None = None) -> Document:
-    """Run every stage on a piece of text (for rule examples, `explain` and tests)."""
-    ex = extractor or Extractor(rules, ner=ner)
-    return ex.extract(Document(doc_id, "", text))
-
-
 class _NoProgress:
     def update(self, n: int) -> None:
         pass
@@ -288,7 +281,3 @@ def _progress(total: int, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, unit="doc", file=sys.stderr)
-
-
-def with_warnings(doc: Document, *messages: str) -> Document:
-    return replace(doc, warnings=doc.warnings + tuple(messages))

@@ -21,7 +21,7 @@ import io
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
@@ -283,7 +283,3 @@ def swap_in(tmp: Path, out_dir: Path) -> None:
             return
         os.replace(out_dir, prev)
     os.replace(tmp, out_dir)
-
-
-def record_fields(record) -> list[str]:
-    return [f.name for f in fields(record)]
