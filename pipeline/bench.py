@@ -41,6 +41,8 @@ import threading
 import time
 from pathlib import Path
 
+from .cli import JOBS, at_least, cores
+
 COMMAND = "bench"
 CHARS_PER_FILE = 5_000
 
@@ -49,14 +51,19 @@ _KANJI = "山川田中村井本林森松竹石原上下島岡西東北南野口�
 _TITLE_AFTER = r"[米英仏独印比韓豪中露加伊]?\p{Han}{0,6}(?:大統領|長官|大臣|首相)"
 
 
+def _sizes(text: str) -> list[int]:
+    """`--chars`: edition sizes, comma separated, each a positive whole number."""
+    return [at_least(1)(x.strip()) for x in text.split(",") if x.strip()] or [at_least(1)(text)]
+
+
 def add_parser(sub) -> None:
     bp = sub.add_parser(COMMAND, help="benchmark cold/warm extract against naive GiNZA on a synthetic edition")
     bp.add_argument("--seed", type=Path, default=Path("raw"), help="raw folder the edition is built from")
     bp.add_argument("--rules", type=Path, default=Path("rules"))
-    bp.add_argument("--chars", default="100000,1000000", help="edition sizes, comma separated")
-    bp.add_argument("--naive-chars", type=int, default=100_000, help="slice the naive baseline runs on")
-    bp.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
-    bp.add_argument("--jobs", type=int, default=0, help="extract --jobs (default: number of cores)")
+    bp.add_argument("--chars", type=_sizes, default=[100_000, 1_000_000], help="edition sizes, comma separated")
+    bp.add_argument("--naive-chars", type=at_least(1), default=100_000, help="slice the naive baseline runs on")
+    bp.add_argument("--repeat", type=at_least(1), default=3, help="runs per measurement (median reported)")
+    bp.add_argument("--jobs", type=JOBS, default=0, help="extract --jobs (default 0: one per core)")
     bp.add_argument("--json", type=Path, default=Path("output.bench/bench.json"), help="where the JSON goes")
     bp.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     bp.add_argument("--keep", action="store_true", help="keep the temporary folder (edition, outputs, caches)")
@@ -291,8 +298,8 @@ def main(args) -> int:
     if args.naive_worker:
         return naive_worker(args.naive_worker)
     root = Path.cwd()
-    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    sizes = [int(x) for x in str(args.chars).split(",") if x.strip()]
+    jobs = cores(args.jobs)
+    sizes = args.chars
     work = Path(tempfile.mkdtemp(prefix="hakusho-bench-"))
     py = [sys.executable, "-m", "pipeline"]
     report: dict = {"machine": {"cores": os.cpu_count(), "jobs": jobs, "load_avg_at_start": os.getloadavg()},

@@ -36,3 +36,16 @@ class StageError(PipelineError):
         self.doc_id = doc_id
         self.stage = stage
         self.reason = reason
+
+
+class OutputError(PipelineError):
+    """An output folder that may not or cannot be written; found before any extraction work."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class UsageError(PipelineError):
+    """A command-line option with a value the command cannot use."""

@@ -25,6 +25,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cli import at_least
+
 COMMAND = "eval"
 
 TABLES = ("dates", "people", "venues", "clauses", "sections", "meetings")
@@ -38,6 +40,10 @@ KEYS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "clauses": [("span", ()), ("type", ("type",)), ("+actor", ("type", "actor"))],
 }
 SECTION_KEY = ("label", "title")
+MEETING_SCORES = ("date", "+venue", "+participants")
+# every score `eval` prints, in its order (the names --min-f1 accepts)
+SCORE_NAMES = tuple([f"{t}.{name}" for t, keys in KEYS.items() for name, _ in keys] + [f"sections.{'+'.join(SECTION_KEY)}"]
+                    + [f"meetings.{name}" for name in MEETING_SCORES])
 
 Row = dict[str, str]
 
@@ -370,13 +376,13 @@ def evaluate(out_dir: Path, gold_dir: Path, raw_dir: Path | None = None) -> Repo
                 report.problems += _span_problems(table, g, o, pairs, names)
             elif table == "sections":
                 pairs = match_sections(g, o)
-                report.scores.setdefault("sections.label+title", Count()).add(len(pairs), len(g), len(o))
+                report.scores.setdefault(f"sections.{'+'.join(SECTION_KEY)}", Count()).add(len(pairs), len(g), len(o))
                 report.problems += _section_problems(g, o, pairs)
             else:
                 found = match_meetings(g, o, names)
                 venue = sum(1 for *_, v, _ in found if v)
                 both = sum(1 for *_, v, p in found if v and p)
-                for name, hits in (("date", len(found)), ("+venue", venue), ("+participants", both)):
+                for name, hits in zip(MEETING_SCORES, (len(found), venue, both)):
                     report.scores.setdefault(f"meetings.{name}", Count()).add(hits, len(g), len(o))
                 report.problems += _meeting_problems(g, o, found)
     report.offsets_checked, report.offsets_broken = check_offsets(out_dir, raw_dir, set(gold.doc_ids))
@@ -420,6 +426,22 @@ def as_json(report: Report) -> dict:
             "problems": [p.__dict__ for p in report.problems]}
 
 
+def min_f1(spec: str) -> tuple[str, float]:
+    """`--min-f1 TABLE.SCORE=VALUE`: a score `eval` prints and a number from 0 to 1."""
+    key, sep, value = spec.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"{spec!r} is not TABLE.SCORE=VALUE (e.g. dates.value=0.95)")
+    if key not in SCORE_NAMES:
+        raise argparse.ArgumentTypeError(f"no score named {key!r}; the scores are {', '.join(SCORE_NAMES)}")
+    try:
+        threshold = float(value)
+    except ValueError:
+        threshold = -1.0
+    if not 0.0 <= threshold <= 1.0:
+        raise argparse.ArgumentTypeError(f"{spec!r}: the value must be a number from 0 to 1, not {value!r}")
+    return key, threshold
+
+
 def add_parser(sub) -> None:
     ap = sub.add_parser("eval", help="score output/ against the gold tables in tests/gold",
                         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -428,26 +450,27 @@ def add_parser(sub) -> None:
     ap.add_argument("--raw", type=Path, default=None, help="raw/ folder, to check raw_text[start:end] == text")
     ap.add_argument("--table", action="append", choices=TABLES, default=None,
                     help="list misses/false positives only for this table (repeatable)")
-    ap.add_argument("--limit", type=int, default=0, help="at most this many misses/false positives per list")
+    ap.add_argument("--limit", type=at_least(0, "0: all"), default=0,
+                    help="at most this many misses/false positives per list (default 0: all)")
     ap.add_argument("--scores-only", action="store_true", help="print the score table only")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
-    ap.add_argument("--min-f1", action="append", default=[], metavar="TABLE.SCORE=VALUE",
+    ap.add_argument("--min-f1", action="append", type=min_f1, default=[], metavar="TABLE.SCORE=VALUE",
                     help="exit 1 when that F1 is lower, e.g. dates.value=0.95")
 
 
 def main(args: argparse.Namespace) -> int:
     from .errors import InputError
 
-    for folder, what in ((args.output, "output"), (args.gold, "gold")):
-        if not Path(folder).is_dir():
+    for folder, what in ((args.output, "output"), (args.gold, "gold"), (args.raw, "raw")):
+        if folder is not None and not Path(folder).is_dir():
             raise InputError(str(folder), f"{what} folder not found")
     report = evaluate(args.output, args.gold, args.raw)
     failed = []
-    for spec in args.min_f1:
-        key, _, value = spec.partition("=")
-        got = report.scores[key].f1 if key in report.scores else 0.0
-        if got < float(value):
-            failed.append(f"{key} F1 {got:.3f} < {value}")
+    for key, value in args.min_f1:
+        if key not in report.scores:
+            failed.append(f"{key} not scored: the gold has no rows of that table")
+        elif report.scores[key].f1 < value:
+            failed.append(f"{key} F1 {report.scores[key].f1:.3f} < {value}")
     if args.json:
         print(json.dumps({**as_json(report), "failed": failed}, ensure_ascii=False, indent=1))
     else:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cli import at_least
 from .document import Document
 from .errors import InputError
 
@@ -244,7 +245,7 @@ def add_parser(sub) -> None:
     ap = sub.add_parser("explain", help="which rules, NER spans and dropped candidates made (or missed) a row",
                         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("table", nargs="?", help="output table, e.g. clauses (for output/clauses.csv)")
-    ap.add_argument("row", nargs="?", type=int, help="1-based data row number in that table")
+    ap.add_argument("row", nargs="?", type=at_least(1), help="1-based data row number in that table")
     ap.add_argument("--text", help="explain this text instead of an output row")
     ap.add_argument("--doc", help="explain a span of this document (doc_id) instead, with --span")
     ap.add_argument("--span", help="START:END in the --doc document, e.g. a miss listed by `make eval`")

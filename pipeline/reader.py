@@ -39,6 +39,13 @@ def list_raw(raw_dir: Path) -> list[Path]:
     return sorted(p for p in raw_dir.rglob("*.txt") if p.is_file())
 
 
+def unread_files(raw_dir: Path) -> list[Path]:
+    """The files below raw_dir that `list_raw` does not read (`.md`, `.pdf`, ...), in a stable order;
+    hidden files and folders (`.DS_Store`, `.git/`) are not documents and are not listed."""
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix != ".txt"
+                  and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts))
+
+
 def _looks_japanese(text: str) -> bool:
     """True when a CP932 decoding is plausible text rather than a binary accident."""
     if not text:

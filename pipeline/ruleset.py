@@ -223,6 +223,7 @@ class Rules:
     folder: Path
     files: dict[str, BaseModel]
     fingerprint: str
+    ignored: tuple[str, ...] = ()  # other files in the folder, not read (callers warn about them)
 
     def get(self, name: str) -> Any:
         return self.files[name]
@@ -253,9 +254,23 @@ def load_rules(folder: Path) -> Rules:
             raise RuleError(str(path), None, None, "rule file missing")
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         files[name] = validate(path, read_yaml(path), schema)
-    known = set(schemas())
-    for extra in sorted(folder.glob("*.yaml")):
-        if extra.stem not in known:
-            raise RuleError(str(extra), None, None,
-                            f"unknown rule file (expected one of: {', '.join(sorted(known))})")
-    return Rules(folder, files, digest.hexdigest()[:16])
+    return Rules(folder, files, digest.hexdigest()[:16], unknown_files(folder, set(files)))
+
+
+def unknown_files(folder: Path, known: set[str]) -> tuple[str, ...]:
+    """Files in the rule folder that are not rule files (`dates_old.yaml`, `notes.txt`; not README.md
+    nor hidden files), which the caller names in a warning. A name that looks like a misspelled rule
+    file (`date.yaml`, `dates.yml`) is a RuleError: the user meant it to be read."""
+    import difflib
+
+    found = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.name == "README.md" or (path.suffix == ".yaml" and path.stem in known):
+            continue
+        if path.suffix in (".yaml", ".yml"):
+            near = difflib.get_close_matches(path.stem, sorted(known), n=1, cutoff=0.8)
+            if near:
+                raise RuleError(str(path), None, None, f"not a rule file: did you mean {near[0]}.yaml? "
+                                                       f"(rule files: {', '.join(f'{n}.yaml' for n in sorted(known))})")
+        found.append(str(path))
+    return tuple(found)

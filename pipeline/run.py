@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .document import Document
 from .errors import InputError, PipelineError, StageError
-from .reader import list_raw, read_raw
+from .reader import list_raw, read_raw, unread_files
 from .ruleset import Rules, load_rules
-from .tables import DocTables, doc_tables, drop_broken_rows, write_doc_tables
+from .tables import DocTables, OutputFolder, doc_tables, drop_broken_rows
 
 # the rule files each stage reads (rules.get); a rule file listed for no stage counts for all of them
 STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
@@ -215,55 +215,70 @@ def _extract_path(path: str, raw_dir: str) -> Result:
 
 
 def run(settings: Settings) -> int:
-    """Run the pipeline; returns the process exit code (0 ok, 1 a document failed, 2 bad setup)."""
+    """Run the pipeline; returns the process exit code (0 ok, 1 a document failed, 2 bad setup).
+
+    Everything that can stop a run is checked before any extraction work and leaves the output
+    as it was: the rules, the raw folder and its documents, and the output folder (`OutputFolder`:
+    only an output of this tool is replaced, one run at a time, and it must be writable)."""
     began = time.perf_counter()
     rules = load_rules(settings.rules)  # raises RuleError before anything is written
+    for path in rules.ignored:
+        print(f"warning: {path}: not a rule file, ignored", file=sys.stderr)
     raw_dir = Path(settings.raw)
     if not raw_dir.is_dir():
         raise InputError(str(raw_dir), "raw folder not found")
-    paths = list_raw(raw_dir)
-    docs: list[DocTables] = []
-    failures: list[tuple[str, str, str]] = []
-    progress = _progress(len(paths), settings.progress)
-    cache_arg = str(settings.cache) if settings.cache is not None else None
+    paths, unread = list_raw(raw_dir), unread_files(raw_dir)
+    if not paths:
+        others = f" ({len(unread)} other files, which are not read)" if unread else ""
+        raise InputError(str(raw_dir), f"no input documents: no *.txt file in it{others}")
+    if unread:
+        shown = ", ".join(str(p) for p in unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+        print(f"warning: {len(unread)} files in {raw_dir}/ are not read (only *.txt files are): {shown}",
+              file=sys.stderr)
+    with OutputFolder(settings.out) as target:  # raises OutputError before any work
+        docs: list[DocTables] = []
+        failures: list[tuple[str, str, str]] = []
+        progress = _progress(len(paths), settings.progress)
+        cache_arg = str(settings.cache) if settings.cache is not None else None
 
-    def collect(result: Result) -> bool:
-        doc, failure, warnings, error = result
-        for message in warnings:
-            print(f"warning: {message}", file=sys.stderr)
-        if error:
-            print(f"error: {error}", file=sys.stderr)
-        if doc is not None:
-            docs.append(doc)
-        if failure is not None:
-            failures.append(failure)
-        progress.update(1)
-        return failure is not None and settings.fail_fast
+        def collect(result: Result) -> bool:
+            doc, failure, warnings, error = result
+            for message in warnings:
+                print(f"warning: {message}", file=sys.stderr)
+            if error:
+                print(f"error: {error}", file=sys.stderr)
+            if doc is not None:
+                docs.append(doc)
+            if failure is not None:
+                failures.append(failure)
+            progress.update(1)
+            return failure is not None and settings.fail_fast
 
-    if settings.jobs <= 1 or len(paths) <= 1:
-        _init_worker(rules, settings.ner, cache_arg)
-        for p in paths:
-            if collect(_extract_path(str(p), str(raw_dir))):
-                break
-    else:
-        with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker,
-                                 initargs=(rules, settings.ner, cache_arg)) as pool:
-            futures = [pool.submit(_extract_path, str(p), str(raw_dir)) for p in paths]
-            for fut in futures:
-                if collect(fut.result()):
-                    for f in futures:
-                        f.cancel()
+        if settings.jobs <= 1 or len(paths) <= 1:
+            _init_worker(rules, settings.ner, cache_arg)
+            for p in paths:
+                if collect(_extract_path(str(p), str(raw_dir))):
                     break
-    progress.close()
-    if settings.fail_fast and failures:
-        print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was", file=sys.stderr)
-        return 1
-    counts = write_doc_tables(settings.out, docs, failures)
+        else:
+            with ProcessPoolExecutor(max_workers=min(settings.jobs, len(paths)), initializer=_init_worker,
+                                     initargs=(rules, settings.ner, cache_arg)) as pool:
+                futures = [pool.submit(_extract_path, str(p), str(raw_dir)) for p in paths]
+                for fut in futures:
+                    if collect(fut.result()):
+                        for f in futures:
+                            f.cancel()
+                        break
+        progress.close()
+        if settings.fail_fast and failures:
+            print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was", file=sys.stderr)
+            return 1
+        counts = target.write(docs, failures)
     seconds = time.perf_counter() - began
     shown = ", ".join(f"{t} {counts[t]}" for t in ("sections", "blocks", "tokens", "dates", "people", "venues",
                                                      "clauses", "meetings"))
+    unread_note = f"; {len(unread)} files not read" if unread else ""
     print(f"extracted {len(docs)} of {len(paths)} documents into {settings.out}/: {shown}; "
-          f"{len(failures)} failed; {seconds:.1f} s")
+          f"{len(failures)} failed{unread_note}; {seconds:.1f} s")
     return 1 if failures else 0
 
 

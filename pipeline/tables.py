@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .document import Document
+from .errors import OutputError
 
 # table -> (Document attribute, columns after doc_id); `doc_id` always comes first.
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -208,25 +209,139 @@ def write_doc_tables(out_dir: Path, parts: list[DocTables], failures: list[tuple
     """Write the tables from per-document rows (sorted by doc_id) and swap them in as `out_dir` atomically.
 
     Returns the number of rows per table."""
-    out_dir = Path(out_dir)
-    parts = sorted(parts, key=lambda d: d.doc_id)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_tmp(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix(out_dir)}{os.getpid()}-", dir=out_dir.parent))
-    counts: dict[str, int] = {}
+    with OutputFolder(out_dir) as target:
+        return target.write(parts, failures)
+
+
+# Every output folder holds this file: only a folder with it (or an empty one) is ever replaced.
+MARKER = ".hakusho-output"
+MARKER_TEXT = ("Written by `python -m pipeline extract` (hakusho). The next run replaces this folder whole and\n"
+               "keeps it as .<name>.previous/ until the run after: keep no files of your own in it.\n")
+# what may sit in an output folder: the tables, the marker, and report/ (written by `python -m pipeline report`)
+OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report"})
+
+
+def check_replaceable(path: Path) -> None:
+    """Raise OutputError unless `path` may be replaced by a run: missing, an empty folder, or a folder
+    this tool wrote (the marker file, and nothing but what the tool writes)."""
+    if path.is_symlink():
+        raise OutputError(str(path), "is a symbolic link; refusing to replace it (give the folder itself)")
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise OutputError(str(path), "is a file, not an output folder; refusing to replace it (choose another --out)")
     try:
-        for table in TABLES:
-            _write_csv(tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts])
-            counts[table] = sum(part.counts[table] for part in parts)
-        _write_csv(tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts])
-        _write_csv(tmp / "failures.csv", FAILURE_COLUMNS,
-                   ([neutralise(v) for v in row] for row in sorted(failures)))
-        counts["failures"] = len(failures)
-        swap_in(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return counts
+        names = {p.name for p in path.iterdir()}
+    except OSError as err:
+        raise OutputError(str(path), f"cannot be listed: {err.strerror}") from None
+    if names and MARKER not in names:
+        raise OutputError(str(path), f"is not empty and was not written by this tool (no {MARKER} file); "
+                                     f"refusing to replace it (choose another --out, or empty it)")
+    other = sorted(names - OUTPUT_NAMES)
+    if other:
+        more = f" and {len(other) - 1} more" if len(other) > 1 else ""
+        raise OutputError(str(path), f"holds {other[0]}{more}, which this tool did not write; refusing to "
+                                     f"replace it (move that away first)")
+
+
+class OutputFolder:
+    """Where one run writes, made ready before any extraction work.
+
+    `with OutputFolder(out) as target:` raises OutputError (one line naming the path, nothing
+    changed) when `out` or its kept previous output is something this tool did not write, when
+    another run holds the lock of `out` (`.<name>.lock` beside it, removed at the end), or when
+    the folder cannot be written (its temporary folder is created here). `target.write(...)`
+    then writes the tables and swaps them in; leaving the block removes what is left over."""
+
+    def __init__(self, out_dir: Path):
+        self.out = Path(out_dir)
+        self.tmp: Path | None = None
+        self._lock: int | None = None
+
+    def __enter__(self) -> "OutputFolder":
+        for path in (self.out, previous_dir(self.out)):
+            check_replaceable(path)
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _lock(lock_path(self.out), self.out)
+            for path in (self.out, previous_dir(self.out)):  # again, now that no other run can change them
+                check_replaceable(path)
+            remove_stale_tmp(self.out)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix(self.out)}{os.getpid()}-", dir=self.out.parent))
+        except OSError as err:
+            self.__exit__(None, None, None)
+            blocked = next((a for a in self.out.parents if a.exists() and not a.is_dir()), None)
+            reason = f"{blocked} is a file, not a folder" if blocked else err.strerror or str(err)
+            raise OutputError(str(self.out), f"cannot write here: {reason}") from None
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def write(self, parts: list[DocTables], failures: list[tuple[str, str, str]]) -> dict[str, int]:
+        """Write the tables (per-document rows, sorted by doc_id) and swap them in; rows per table."""
+        assert self.tmp is not None, "OutputFolder.write outside its `with` block"
+        parts = sorted(parts, key=lambda d: d.doc_id)
+        counts: dict[str, int] = {}
+        try:
+            for table in TABLES:
+                _write_csv(self.tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts])
+                counts[table] = sum(part.counts[table] for part in parts)
+            _write_csv(self.tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts])
+            _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
+                       ([neutralise(v) for v in row] for row in sorted(failures)))
+            counts["failures"] = len(failures)
+            (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            swap_in(self.tmp, self.out)
+        except OSError as err:
+            raise OutputError(str(self.out), f"cannot write the tables: {err.strerror or err}") from None
+        self.tmp = None
+        return counts
+
+    def __exit__(self, *exc) -> None:
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+        if self._lock is not None:
+            _unlock(lock_path(self.out), self._lock)
+            self._lock = None
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file of an output folder, beside it; present only while a run writes into it."""
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
+def _lock(path: Path, out_dir: Path) -> int:
+    """Hold the lock of `out_dir` (flock on `path`, which holds the holder's pid); OutputError when taken."""
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise OutputError(str(out_dir), f"another run (pid {holder}) is writing into it; wait for it to "
+                                            f"end (lock {path})") from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # else the holder removed the file while we waited for it: lock the new one
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            return fd
+        os.close(fd)
+
+
+def _unlock(path: Path, fd: int) -> None:
+    try:
+        os.unlink(path)  # while still holding it, so a waiting run re-checks and locks a new file
+    except OSError:
+        pass
+    os.close(fd)
 
 
 def previous_dir(out_dir: Path) -> Path:

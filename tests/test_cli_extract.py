@@ -17,16 +17,19 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.document import Document
+from pipeline.tables import write_tables
+
+from conftest import RULES_DIR as RULES
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules"
 SEED = ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt"
 GOOD = "第1章 日米同盟\n\n1 政策協議\n両閣僚は、2017年2月4日に会談し、認識で一致した。\n"
 
 
 def extract(raw: Path, out: Path, *more: str) -> int:
     return main(["extract", "--raw", str(raw), "--rules", str(RULES), "--out", str(out), "--jobs", "1",
-                 "--no-ner", *more])
+                 "--no-ner", "--no-cache", *more])
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -37,6 +40,12 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def snapshot(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def earlier_output(out: Path) -> dict[str, bytes]:
+    """An output folder as an earlier run left it; its snapshot."""
+    write_tables(out, [Document("2017/old", "2017", "旧い本文。\n")], [])
+    return snapshot(out)
 
 
 BAD_FILES: dict[str, bytes] = {
@@ -102,12 +111,12 @@ def test_clean_run_exits_zero_with_empty_failures(tmp_path, capsys):
 def test_fail_fast_stops_and_leaves_output(tmp_path, capsys):
     raw = make_raw(tmp_path / "raw", {"2017/a_bad": b"\xff\xfe\xfd", "2017/b_good": GOOD.encode("utf-8")})
     out = tmp_path / "output"
-    out.mkdir()
-    (out / "old.csv").write_text("kept\n", encoding="utf-8")
+    before = earlier_output(out)
     assert extract(raw, out, "--fail-fast") == 1
     err = capsys.readouterr().err
     assert "a_bad.txt" in err and "--fail-fast" in err
-    assert snapshot(out) == {"old.csv": b"kept\n"}
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "raw"]  # no temporary folder, no lock
 
 
 def test_crlf_and_bom_give_the_same_tables_as_lf(tmp_path, capsys):
@@ -140,13 +149,13 @@ def test_second_run_is_byte_identical(tmp_path, capsys):
 ])
 def test_bad_arguments_leave_output(tmp_path, capsys, args, message):
     out = tmp_path / "output"
-    out.mkdir()
-    (out / "old.csv").write_text("kept\n", encoding="utf-8")
-    argv = ["extract", "--raw", str(tmp_path), "--rules", str(RULES), "--out", str(out), "--no-ner", *args]
+    before = earlier_output(out)
+    argv = ["extract", "--raw", str(tmp_path), "--rules", str(RULES), "--out", str(out), "--no-ner", "--no-cache",
+            *args]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
-    assert snapshot(out) == {"old.csv": b"kept\n"}
+    assert snapshot(out) == before
 
 
 def test_broken_rule_file_leaves_output(tmp_path, capsys):
@@ -155,19 +164,19 @@ def test_broken_rule_file_leaves_output(tmp_path, capsys):
     text = (rules / "headings.yaml").read_text(encoding="utf-8")
     (rules / "headings.yaml").write_text(text.replace("rank: 4", "rank: four"), encoding="utf-8")
     out = tmp_path / "output"
-    out.mkdir()
-    (out / "old.csv").write_text("kept\n", encoding="utf-8")
+    before = earlier_output(out)
     raw = make_raw(tmp_path / "raw", {"2017/a": GOOD.encode("utf-8")})
-    code = main(["extract", "--raw", str(raw), "--rules", str(rules), "--out", str(out), "--no-ner", "--jobs", "1"])
+    code = main(["extract", "--raw", str(raw), "--rules", str(rules), "--out", str(out), "--no-ner", "--jobs", "1",
+                 "--no-cache"])
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "headings.yaml:" in err and "heading.number" in err
-    assert snapshot(out) == {"old.csv": b"kept\n"}
+    assert snapshot(out) == before
 
 
 def _cli(raw: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "pipeline", "extract", "--raw", str(raw), "--rules", str(RULES), "--out", str(out),
-            "--jobs", "1", "--no-ner"]
+            "--jobs", "1", "--no-ner", "--no-cache"]
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path):

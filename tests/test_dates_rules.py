@@ -1,4 +1,4 @@
-"""The examples in rules/dates.yaml, as tests.
+"""The examples in the shipped dates.yaml (the pinned copy), as tests.
 
 Every rule with an id and examples must show its id in the `rule` column of some date
 row when the example is extracted as a one-line document; its counter_examples must
@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-DATES_YAML = Path(__file__).resolve().parent.parent / "rules" / "dates.yaml"
+from conftest import RULES_DIR
+
+DATES_YAML = RULES_DIR / "dates.yaml"
 DATA = yaml.safe_load(DATES_YAML.read_text(encoding="utf-8"))
 SECTIONS = ("patterns", "relative", "modifiers", "ranges")
 

@@ -18,6 +18,8 @@ import pytest
 
 from pipeline.evaluate import TABLES, evaluate
 
+from conftest import RULES_DIR, seed_raw
+
 ROOT = Path(__file__).resolve().parent.parent
 SCORE_PY = ROOT.parent / "shared" / "eval" / "score.py"
 GOLD_SETS = {"seed": (ROOT / "tests" / "gold", ROOT / "raw"),
@@ -132,8 +134,9 @@ def test_same_scores_on_gold_itself(tmp_path, gold_set):
 def test_same_scores_and_printout_on_a_real_extraction(tmp_path):
     """A rules-only run of the seed, scored by `python -m pipeline eval` and by score.py: same table."""
     out = tmp_path / "out"
-    subprocess.run([sys.executable, "-m", "pipeline", "extract", "--no-ner", "--jobs", "1", "--raw", "raw",
-                    "--out", str(out)], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    subprocess.run([sys.executable, "-m", "pipeline", "extract", "--no-ner", "--no-cache", "--jobs", "1", "--raw",
+                    str(seed_raw(tmp_path / "raw")), "--rules", str(RULES_DIR), "--out", str(out)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=600)
     assert_same(out, ROOT / "tests" / "gold", ROOT / "raw")
     theirs = subprocess.run([sys.executable, str(SCORE_PY), "--output", str(out), "--gold", str(ROOT / "tests" / "gold"),
                              "--raw", "raw"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import RULES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW_TEXT = ("4 日米間の政策協議\n"
             "(1)日米防衛相会談(16(平成28)年9月16日(米国防省))\n"
@@ -26,7 +28,7 @@ def extracted(tmp_path_factory):
     base = tmp_path_factory.mktemp("explain")
     (base / "raw" / "2017").mkdir(parents=True)
     (base / "raw" / "2017" / "a.txt").write_text(RAW_TEXT, encoding="utf-8")
-    shutil.copytree(ROOT / "rules", base / "rules")
+    shutil.copytree(RULES_DIR, base / "rules")
     subprocess.run([sys.executable, "-m", "pipeline", "extract", "--no-ner", "--no-cache", "--jobs", "1",
                     "--raw", str(base / "raw"), "--rules", str(base / "rules"), "--out", str(base / "output")],
                    cwd=ROOT, check=True, capture_output=True, timeout=300)
@@ -80,10 +82,10 @@ def test_explain_doc_span(extracted):
 
 
 def test_explain_text_shows_heading_rule():
-    result = explain("--text", "(2) 日米首脳会談")
+    result = explain("--text", "(2) 日米首脳会談", "--rules", "tests/pinned_rules")
     assert result.returncode == 0, result.stderr
     assert "sections row" in result.stdout
-    assert "heading.paren_number (rules/headings.yaml:" in result.stdout
+    assert "heading.paren_number (tests/pinned_rules/headings.yaml:" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -8,6 +8,8 @@ import pandas as pd
 from pipeline import load
 from pipeline.cli import main
 
+from conftest import RULES_DIR, seed_raw
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DATES = ("doc_id,section_id,sentence_id,start,end,text,value,granularity,relative,modifier,fiscal,rule\n"
@@ -17,8 +19,8 @@ DATES = ("doc_id,section_id,sentence_id,start,end,text,value,granularity,relativ
 
 def test_load_dtypes_on_a_real_run(tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["extract", "--raw", str(ROOT / "raw"), "--rules", str(ROOT / "rules"), "--out", str(out),
-                 "--jobs", "1", "--no-ner"])
+    code = main(["extract", "--raw", str(seed_raw(tmp_path / "raw")), "--rules", str(RULES_DIR), "--out", str(out),
+                 "--jobs", "1", "--no-ner", "--no-cache"])
     assert code == 0
     tables = load(out)
     assert {"sections", "blocks", "sentences", "tokens", "dates", "people", "venues", "clauses", "meetings",

@@ -10,6 +10,8 @@ from pipeline.reader import read_raw
 from pipeline.ruleset import load_rules
 from pipeline.stages.people import PeopleStage
 
+from conftest import RULES_DIR
+
 SEED = Path(__file__).resolve().parent.parent / "raw" / "2017" / "000_5aa69a72492d7d21.txt"
 
 
@@ -63,8 +65,7 @@ def test_registry_pins_a_namesake_by_title(rules):
 def test_registry_supplies_a_country(tmp_path):
     folder = tmp_path / "rules"
     folder.mkdir()
-    root = Path(__file__).resolve().parent.parent / "rules"
-    for f in root.glob("*.yaml"):
+    for f in RULES_DIR.glob("*.yaml"):
         (folder / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "persons.yaml").write_text(
         "persons:\n  - id: ID-joko-widodo\n    names: [ジョコ]\n    country: ID\n", encoding="utf-8")

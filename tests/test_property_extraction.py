@@ -15,6 +15,8 @@ from pipeline import load
 from pipeline.cli import main
 from pipeline.document import Document
 
+from conftest import RULES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt").read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.split("\n")
@@ -120,8 +122,8 @@ def test_no_document_is_lost(batch):
             (raw / f"{name}.txt").write_bytes(data)
         sink = StringIO()
         with redirect_stdout(sink), redirect_stderr(sink):
-            code = main(["extract", "--raw", str(Path(tmp) / "raw"), "--rules", str(ROOT / "rules"), "--out",
-                         str(Path(tmp) / "out"), "--jobs", "1", "--no-ner"])
+            code = main(["extract", "--raw", str(Path(tmp) / "raw"), "--rules", str(RULES_DIR), "--out",
+                         str(Path(tmp) / "out"), "--jobs", "1", "--no-ner", "--no-cache"])
         assert "Traceback" not in sink.getvalue()
         tables = load(Path(tmp) / "out")
         done = set(tables["documents"]["doc_id"])

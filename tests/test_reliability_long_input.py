@@ -14,6 +14,8 @@ from pipeline.document import Document
 from pipeline.stages.ner import MAX_BYTES, byte_chunks
 from pipeline.stages.tokenize import CHUNK, chunks
 
+from conftest import RULES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt").read_text(encoding="utf-8")
 SUDACHI_LIMIT = 49_149
@@ -63,8 +65,8 @@ def test_five_megabyte_file(tmp_path, capsys):
     text = (SEED_TEXT + "\n") * (5_000_000 // len(SEED_TEXT.encode("utf-8")) + 1)
     assert len(text.encode("utf-8")) > 5_000_000
     (raw / "big.txt").write_text(text, encoding="utf-8")
-    code = main(["extract", "--raw", str(tmp_path / "raw"), "--rules", str(ROOT / "rules"), "--out",
-                 str(tmp_path / "out"), "--jobs", "1", "--no-ner"])
+    code = main(["extract", "--raw", str(tmp_path / "raw"), "--rules", str(RULES_DIR), "--out",
+                 str(tmp_path / "out"), "--jobs", "1", "--no-ner", "--no-cache"])
     assert code == 0
     assert "extracted 1 of 1 documents" in capsys.readouterr().out
     csv.field_size_limit(sys.maxsize)

@@ -13,6 +13,8 @@ from pipeline.errors import StageError
 from pipeline.ruleset import MATCH_TIMEOUT_S, CompiledPattern, load_rules
 from pipeline.run import Extractor
 
+from conftest import RULES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 EVIL = "(a|aa)+$"  # exponential in any backtracking engine
 HOSTILE_LINE = "a" * 900 + "!"  # under blocks.yaml max_line_length, so the rule runs
@@ -28,7 +30,7 @@ def test_compiled_pattern_times_out_as_stage_error():
 
 def _evil_rules(tmp_path: Path) -> Path:
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(RULES_DIR, rules)
     text = (rules / "blocks.yaml").read_text(encoding="utf-8")
     evil = (f"rules:\n  - id: block.evil\n    kind: boilerplate\n    pattern: '{EVIL}'\n")
     (rules / "blocks.yaml").write_text(text.replace("rules:\n", evil, 1), encoding="utf-8")
@@ -48,7 +50,7 @@ def test_catastrophic_rule_fails_one_document_in_one_line(tmp_path, capsys):
     (raw / "hostile.txt").write_text(doc.text, encoding="utf-8")
     (raw / "ordinary.txt").write_text("第1章 総論\n両閣僚は一致した。\n", encoding="utf-8")
     code = main(["extract", "--raw", str(tmp_path / "raw"), "--rules", str(rules), "--out", str(tmp_path / "out"),
-                 "--jobs", "1", "--no-ner"])
+                 "--jobs", "1", "--no-ner", "--no-cache"])
     assert code == 1
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error: ")]
     assert len(err) == 1 and "hostile.txt" in err[0] and "stage segment" in err[0] and "block.evil" in err[0]

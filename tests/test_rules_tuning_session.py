@@ -13,6 +13,8 @@ from pipeline.document import Document
 from pipeline.ruleset import load_rules
 from pipeline.run import Extractor
 
+from conftest import RULES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ("(1)日豪防衛相会談(19(令和元)年6月1日(シンガポール))\n"
         "両閣僚は、地域情勢について意見交換を行い、防衛協力を一層強化することを申し合わせた。\n")
@@ -40,9 +42,9 @@ def test_new_predicate_in_rules_gives_a_new_clause(tmp_path):
     (tmp_path / "raw" / "2019").mkdir(parents=True)
     (tmp_path / "raw" / "2019" / "demo.txt").write_text(DEMO, encoding="utf-8")
     before_rules = tmp_path / "before"
-    shutil.copytree(ROOT / "rules", before_rules)
+    shutil.copytree(RULES_DIR, before_rules)
     after_rules = tmp_path / "after"
-    shutil.copytree(ROOT / "rules", after_rules)
+    shutil.copytree(RULES_DIR, after_rules)
     clauses = (after_rules / "clauses.yaml").read_text(encoding="utf-8")
     assert clauses.count("predicates:\n") == 1
     (after_rules / "clauses.yaml").write_text(clauses.replace("predicates:\n", NEW_PREDICATE), encoding="utf-8")

@@ -24,8 +24,9 @@ from pydantic import BaseModel
 from pipeline import ruleset
 from pipeline.ruleset import LINE_KEY, read_yaml, schemas
 
+from conftest import RULES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-RULES_DIR = ROOT / "rules"
 KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z_][\w-]*)\s*:")
 
 
@@ -193,7 +194,7 @@ def test_broken_rule_stops_extract_and_leaves_output(workspace, case):
     rules_dir = workspace / "rules"
     (rules_dir / case.file).write_text("\n".join(case.lines), encoding="utf-8")
     before = _snapshot(workspace)
-    result = _run("extract", "--no-ner", "--jobs", "1", "--rules", str(rules_dir), "--raw",
+    result = _run("extract", "--no-ner", "--no-cache", "--jobs", "1", "--rules", str(rules_dir), "--raw",
                   str(workspace / "raw"), "--out", str(workspace / "output"), cwd=ROOT)
     _check_error(result, case, rules_dir)
     assert _snapshot(workspace) == before

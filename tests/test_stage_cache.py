@@ -14,8 +14,9 @@ from pipeline.reader import read_raw
 from pipeline.ruleset import load_rules
 from pipeline.run import STAGE_RULE_FILES, Extractor, Settings, run
 
+from conftest import RULES_DIR, SEED
+
 ROOT = Path(__file__).resolve().parent.parent
-SEED = sorted((ROOT / "raw").rglob("*.txt"))[0]
 STAGES = ["segment", "tokenize", "dates", "people", "venues", "meetings", "clauses"]  # without NER
 
 
@@ -28,7 +29,7 @@ def seed_doc() -> Document:
 
 def _rules_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", folder)
+    shutil.copytree(RULES_DIR, folder)
     return folder
 
 
@@ -119,7 +120,7 @@ def test_comment_only_edit_reruns_nothing(tmp_path, seed_doc):
 
 
 def test_changed_document_text_misses(tmp_path, seed_doc):
-    rules = load_rules(ROOT / "rules")
+    rules = load_rules(RULES_DIR)
     cache = tmp_path / "cache"
     _rows(Extractor(rules, ner=False, cache_dir=cache), seed_doc)
     other = Document(seed_doc.doc_id, seed_doc.edition, seed_doc.text.replace("。", "。\n", 1), seed_doc.encoding)
@@ -137,7 +138,7 @@ def test_changed_document_text_misses(tmp_path, seed_doc):
     lambda data: b"not a header\n" + data,
 ])
 def test_damaged_files_are_recomputed_not_fatal(tmp_path, seed_doc, damage):
-    rules = load_rules(ROOT / "rules")
+    rules = load_rules(RULES_DIR)
     cache = tmp_path / "cache"
     expected = _rows(Extractor(rules, ner=False, cache_dir=cache), seed_doc)
     files = sorted(p for p in cache.rglob("*") if p.is_file() and p.parent.name.startswith("stages-"))
@@ -153,10 +154,10 @@ def test_run_with_cache_writes_the_same_tables(tmp_path):
     raw = tmp_path / "raw" / "2017"
     raw.mkdir(parents=True)
     shutil.copyfile(SEED, raw / SEED.name)
-    plain = Settings(raw=tmp_path / "raw", rules=ROOT / "rules", out=tmp_path / "plain", ner=False, cache=None)
+    plain = Settings(raw=tmp_path / "raw", rules=RULES_DIR, out=tmp_path / "plain", ner=False, cache=None)
     assert run(plain) == 0
     for attempt in ("cold", "warm"):
-        cached = Settings(raw=tmp_path / "raw", rules=ROOT / "rules", out=tmp_path / attempt, ner=False,
+        cached = Settings(raw=tmp_path / "raw", rules=RULES_DIR, out=tmp_path / attempt, ner=False,
                           cache=tmp_path / "cache")
         assert run(cached) == 0
         for table in sorted((tmp_path / "plain").glob("*.csv")):
@@ -164,6 +165,6 @@ def test_run_with_cache_writes_the_same_tables(tmp_path):
 
 
 def test_declared_rule_files_are_what_the_stages_read(tmp_path):
-    extractor = Extractor(load_rules(ROOT / "rules"), ner=False, cache_dir=tmp_path / "cache")
+    extractor = Extractor(load_rules(RULES_DIR), ner=False, cache_dir=tmp_path / "cache")
     assert {name: sorted(read) for name, read in extractor.reads.items()} == {
         name: sorted(STAGE_RULE_FILES[name]) for name in extractor.reads}

@@ -14,10 +14,12 @@ import pytest
 from pipeline import load
 from pipeline.document import Block, Document, Section, Sentence
 from pipeline import tables
-from pipeline.tables import TABLES, drop_broken_rows, neutralise, unneutralise, write_tables
+from pipeline.cli import main
+from pipeline.tables import MARKER, TABLES, drop_broken_rows, neutralise, unneutralise, write_tables
+
+from conftest import RULES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt"
 
 HOSTILE = ["=SUM(A1:A9)", "+81-3-1234", "-1", "@cmd", "\tx", "'=quoted", "'plain", "a,b", 'say "hi"', "two\nlines",
            "cr\rinside", "plain", ""]
@@ -71,7 +73,7 @@ def test_commas_quotes_newlines_round_trip_through_read_csv(tmp_path):
 def test_every_table_is_written_with_its_header(tmp_path):
     write_tables(tmp_path / "out", [], [])
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == sorted([f"{t}.csv" for t in TABLES] + ["documents.csv", "failures.csv"])
+    assert names == sorted([f"{t}.csv" for t in TABLES] + ["documents.csv", "failures.csv", MARKER])
     for table, (_, columns) in TABLES.items():
         assert (tmp_path / "out" / f"{table}.csv").read_text(encoding="utf-8") == ",".join(("doc_id",) + columns) + "\n"
 
@@ -115,45 +117,74 @@ def test_stale_temporary_folders_of_dead_runs_are_removed(tmp_path):
     assert (tmp_path / "output" / "blocks.csv").exists()
 
 
+# a run that stops (sleeps) at a chosen point and says so on stderr, so the test kills it exactly there
 KILL_SCRIPT = """
-import sys
+import sys, time
+from pipeline import run, tables
 from pipeline.cli import main
-sys.exit(main(sys.argv[1:]))
+
+point, argv = sys.argv[1], sys.argv[2:]
+module, name, nth = {"extract": (run, "_extract_path", 2), "write": (tables, "_write_csv", 3),
+                     "swap": (tables, "swap_in", 1), "exchanged": (tables, "_exchange", 1)}[point]
+real, calls = getattr(module, name), []
+
+def stop_there(*args):
+    calls.append(1)
+    if point == "exchanged":
+        real(*args)
+    if len(calls) == nth:
+        print("stopped at", point, file=sys.stderr, flush=True)
+        time.sleep(600)
+    return real(*args) if point != "exchanged" else True
+
+setattr(module, name, stop_there)
+sys.exit(main(argv))
 """
 
 
-def test_killed_run_leaves_previous_output_intact(tmp_path):
-    """SIGKILL a real run while it works through big documents: output/ is the previous run, whole."""
-    raw = tmp_path / "raw" / "2017"
-    raw.mkdir(parents=True)
-    # a first small document that warns (CP932) tells us the run is under way; big ones follow
-    (raw / "a_first.txt").write_bytes("第1章 総論\r\n本文です。\r\n".encode("cp932"))
-    seed = SEED.read_text(encoding="utf-8")
-    for k in range(6):
-        (raw / f"b_big{k}.txt").write_text((seed + "\n") * 20, encoding="utf-8")
-    out = tmp_path / "output"
-    write_tables(out, [doc_with("旧", "旧い本文。")], [])
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, "extract", "--raw", str(tmp_path / "raw"),
-                             "--rules", str(ROOT / "rules"), "--out", str(out), "--jobs", "1", "--no-ner"],
+def _stopped_run(point: str, raw: Path, out: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, point, "extract", "--raw", str(raw), "--rules",
+                             str(RULES_DIR), "--out", str(out), "--jobs", "1", "--no-ner", "--no-cache"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = proc.stderr.readline()  # blocks until the first document is done
-    assert "a_first.txt" in first and "CP932" in first
-    assert proc.poll() is None  # still working on the big documents
+    line = proc.stderr.readline()  # blocks until the run is at that point
+    assert line == f"stopped at {point}\n", line + proc.stderr.read()
+    return proc
+
+
+def _kill(proc: subprocess.Popen) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     proc.stdout.close()
     proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    # the next run cleans up whatever the killed one left and replaces the output whole
-    (raw / "a_first.txt").unlink()
-    for k in range(1, 6):
-        (raw / f"b_big{k}.txt").unlink()
-    (raw / "b_big0.txt").write_text(seed, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", KILL_SCRIPT, "extract", "--raw", str(tmp_path / "raw"), "--rules",
-                           str(ROOT / "rules"), "--out", str(out), "--jobs", "1", "--no-ner"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("point", ["extract", "write", "swap", "exchanged"])
+def test_killed_run_leaves_a_whole_output(tmp_path, capsys, point):
+    """SIGKILL a real run at each point of its work: output/ is the previous run (or, once the folders are
+    exchanged, the new one), whole; a second run meanwhile refuses (lock); the next run cleans up."""
+    raw = tmp_path / "raw" / "2017"
+    raw.mkdir(parents=True)
+    for name in ("a", "b"):
+        (raw / f"{name}.txt").write_text(f"第1章 総論\n{name}の本文です。\n", encoding="utf-8")
+    out = tmp_path / "output"
+    write_tables(out, [doc_with("旧", "旧い本文。")], [])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    proc = _stopped_run(point, tmp_path / "raw", out)
+    try:
+        second = main(["extract", "--raw", str(tmp_path / "raw"), "--rules", str(RULES_DIR), "--out", str(out),
+                       "--jobs", "1", "--no-ner", "--no-cache"])
+        assert second == 2
+        assert f"another run (pid {proc.pid}) is writing into it" in capsys.readouterr().err
+    finally:
+        _kill(proc)
+    now = {p.name: p.read_bytes() for p in out.iterdir()}
+    if point == "exchanged":
+        assert load(out)["documents"]["doc_id"].tolist() == ["2017/a", "2017/b"]
+    else:
+        assert now == before
+    # the next run cleans up whatever the killed one left (temporary folder, lock file) and replaces the output
+    assert main(["extract", "--raw", str(tmp_path / "raw"), "--rules", str(RULES_DIR), "--out", str(out),
+                 "--jobs", "1", "--no-ner", "--no-cache"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [".output.previous", "output", "raw"]
-    assert load(out)["documents"]["doc_id"].tolist() == ["2017/b_big0"]
+    assert load(out)["documents"]["doc_id"].tolist() == ["2017/a", "2017/b"]
