@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup extract test check-rules eval bench report report-png clean
+.PHONY: setup extract test check-rules pin-rules eval bench report report-png clean
 
 setup: $(STAMP)
 
@@ -20,11 +20,17 @@ extract: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# validate every rule file and run every rule's examples and counter-examples
 check-rules: setup
 	$(BIN)/python -m pipeline check-rules --rules rules
 
+# the tests read the shipped rules from a pinned copy (a user's edits to rules/ break no test);
+# after changing the shipped rules on purpose, pin them again
+pin-rules:
+	rm -f tests/pinned_rules/*.yaml && cp rules/*.yaml tests/pinned_rules/
+
 clean:
-	rm -rf $(VENV) output .output.previous .output.tmp-* .cache .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) output .output.previous .output.tmp-* .output.lock .cache .pytest_cache .hypothesis *.egg-info
 
 eval: setup
 	$(BIN)/python -m pipeline eval --output output --gold tests/gold --raw raw

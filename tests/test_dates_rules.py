@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.document import Document
+from pipeline.ruleset import CompiledPattern, Rules
+from pipeline.run import Extractor
+from pipeline.stages.dates import Guard
+from pipeline.textnorm import NormText
+
 from conftest import RULES_DIR
 
 DATES_YAML = RULES_DIR / "dates.yaml"
@@ -45,9 +51,29 @@ def test_counter_example_does_not_fire(run_text, rule_id, text):
     assert rule_id not in fired(doc), [(d.text, d.rule) for d in doc.dates]
 
 
+GUARDS = {g["id"]: g["pattern"] for g in DATA.get("guards", [])}
+
+
 @pytest.mark.parametrize(("guard_id", "text"), [
     pytest.param(g["id"], text, id=f"{g['id']}:{k + 1}")
     for g in DATA.get("guards", []) for k, text in enumerate(g.get("blocks", []))])
 def test_guard_blocks(run_text, guard_id, text):
+    """A guard's `blocks` example exercises that guard (its pattern matches there) and gives no date."""
+    assert CompiledPattern.of(guard_id, GUARDS[guard_id]).search(NormText.of(text, 0).text), \
+        f"{guard_id}: its pattern does not match its own example {text!r}"
     doc = run_text(text)
     assert [(d.text, d.rule) for d in doc.dates] == []
+
+
+@pytest.mark.parametrize("guarded", [False, True])
+def test_dates_guard_drops_an_overlapping_candidate(rules, guarded):
+    """The guard mechanism: a date candidate overlapping a guard's match is dropped, with the reason."""
+    dates = rules.get("dates")
+    guard = Guard(id="date.guard.test", pattern="2月4日に会談")
+    changed = dates.model_copy(update={"guards": dates.guards + ((guard,) if guarded else ())})
+    extractor = Extractor(Rules(rules.folder, {**rules.files, "dates": changed}, rules.fingerprint), ner=False)
+    doc = extractor.extract(Document("t", "", "2017年2月4日に会談し、2018年1月に再び会談した。"))
+    kept = [d.text for d in doc.dates]
+    assert kept == (["2018年1月"] if guarded else ["2017年2月4日", "2018年1月"])
+    dropped = [t.reason for t in doc.trace if t.text == "2017年2月4日" and "non-date guard date.guard.test" in t.reason]
+    assert len(dropped) == (1 if guarded else 0)

@@ -132,5 +132,7 @@ def test_no_document_is_lost(batch):
         assert not done & failed
         assert code == (1 if failed else 0)
         assert all(tables["failures"]["error"] != "")
+        # only unreadable files may fail: a stage that fails on text it was given is a bug, not a failure row
+        assert set(tables["failures"]["stage"]) <= {"read"}, tables["failures"].to_dict("records")
         for table in ("blocks", "tokens", "sections"):
             assert set(tables[table]["doc_id"]) <= done

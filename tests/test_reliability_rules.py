@@ -2,7 +2,12 @@
 naming the rule, the other documents are still extracted, nothing hangs."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +15,8 @@ import pytest
 from pipeline.cli import main
 from pipeline.document import Document
 from pipeline.errors import StageError
-from pipeline.ruleset import MATCH_TIMEOUT_S, CompiledPattern, load_rules
+from pipeline import ruleset
+from pipeline.ruleset import CompiledPattern, load_rules
 from pipeline.run import Extractor
 
 from conftest import RULES_DIR
@@ -20,12 +26,49 @@ EVIL = "(a|aa)+$"  # exponential in any backtracking engine
 HOSTILE_LINE = "a" * 900 + "!"  # under blocks.yaml max_line_length, so the rule runs
 
 
-def test_compiled_pattern_times_out_as_stage_error():
+@pytest.fixture
+def short_limit(monkeypatch) -> float:
+    """A 0.5 s limit (the shipped one is 2 s of CPU): the same behaviour, less time spent."""
+    monkeypatch.setattr(ruleset, "MATCH_TIMEOUT_S", 0.5)
+    return 0.5
+
+
+def test_compiled_pattern_times_out_as_stage_error(short_limit):
     pattern = CompiledPattern.of("block.evil", "(a+)+$")
     with pytest.raises(StageError) as info:
         pattern.search("a" * 20_000 + "!")
-    assert "block.evil" in str(info.value) and f"{MATCH_TIMEOUT_S}" in str(info.value)
+    assert "block.evil" in str(info.value) and f"took over {short_limit}s" in str(info.value)
     assert pattern.search("aaa") is not None  # the pattern still works on ordinary input
+
+
+# a catastrophic match under a 0.5 s limit, in a process the test pauses for 1.5 s in the middle
+PAUSED_MATCH = """
+import sys, time
+import pipeline.ruleset as ruleset
+from pipeline.errors import StageError
+
+ruleset.MATCH_TIMEOUT_S = 0.5
+pattern = ruleset.CompiledPattern.of("block.evil", "(a|aa)+$")
+print("matching", flush=True)
+wall, cpu = time.monotonic(), time.process_time()
+try:
+    pattern.search("a" * 900 + "!")
+except StageError:
+    print(f"{time.monotonic() - wall:.2f} {time.process_time() - cpu:.2f}", flush=True)
+"""
+
+
+def test_rule_time_limit_counts_cpu_time_not_waiting():
+    """A loaded machine (here: a paused process) does not fail a document: the limit is CPU time."""
+    proc = subprocess.Popen([sys.executable, "-c", PAUSED_MATCH], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "matching\n"
+    os.kill(proc.pid, signal.SIGSTOP)
+    time.sleep(1.5)
+    os.kill(proc.pid, signal.SIGCONT)
+    wall, cpu = map(float, proc.stdout.readline().split())
+    proc.communicate(timeout=60)
+    assert wall >= 1.5  # it waited while paused ...
+    assert cpu >= 0.45  # ... and still ran its whole 0.5 s of CPU before the limit stopped it
 
 
 def _evil_rules(tmp_path: Path) -> Path:
@@ -37,7 +80,7 @@ def _evil_rules(tmp_path: Path) -> Path:
     return rules
 
 
-def test_catastrophic_rule_fails_one_document_in_one_line(tmp_path, capsys):
+def test_catastrophic_rule_fails_one_document_in_one_line(tmp_path, capsys, short_limit):
     rules = _evil_rules(tmp_path)
     doc = Document("2017/hostile", "", "第1章 総論\n" + HOSTILE_LINE + "\n")
     with pytest.raises(StageError) as info:
