@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 from pipeline.document import Document
 from pipeline.ruleset import Rules, load_rules
@@ -23,9 +23,11 @@ USER_RULES = ROOT / "rules"  # the user's rules: only their own examples are tes
 SHARED = ROOT.parent / "shared"
 SEED = ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt"
 
-# hypothesis keeps no example database in the working tree
+# hypothesis keeps no example database in the working tree; the mutation check (tests/mutation_check.py)
+# only needs to know that a property fails, not the smallest example (HAKUSHO_HYPOTHESIS=no-shrink)
 settings.register_profile("hermetic", database=None)
-settings.load_profile("hermetic")
+settings.register_profile("no-shrink", database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.load_profile(os.environ.get("HAKUSHO_HYPOTHESIS", "hermetic"))
 
 # what tests must not change: the user's folders and the defaults of `python -m pipeline extract`
 GUARDED = ("raw", "rules", "output", ".output.previous", ".output.lock", ".cache")
