@@ -61,3 +61,22 @@ def test_venues_reading_keeps_raw_offsets_in_full_width(run_text):
     (v,) = run_text(text).venues
     assert (v.text, v.name, v.country) == ("中国浙江省・楡林", "楡林", "CN")
     assert text[v.start:v.end] == v.text
+
+
+# more cue forms: における before a meeting, 歴訪/公式訪問, Xへの訪問
+MORE = [
+    ("同年6月、シンガポールにおける日豪防衛相会談で確認した。", [("シンガポール", "シンガポール", "SG")]),
+    ("防衛大臣は、インド、スリランカを歴訪した。", [("インド", "インド", "IN"), ("スリランカ", "スリランカ", "LK")]),
+    ("首相は、ベトナムを公式訪問した。", [("ベトナム", "ベトナム", "VN")]),
+    ("首相のトルコへの訪問に同行した。", [("トルコ", "トルコ", "TR")]),
+    # katakana common nouns are not places, before any cue
+    ("両国間のハイレベル訪問が活発に行われている。", []),
+    ("ハイレベルで実施した。", []),
+    ("ワーキンググループで協議した。", []),
+    ("南シナ海における拠点構築に反対した。", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE)
+def test_venues_more_cue_forms(run_text, text, expected):
+    assert [(v.text, v.name, v.country) for v in run_text(text).venues] == expected

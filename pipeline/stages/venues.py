@@ -33,7 +33,9 @@ MAX_PHRASE = 30
 
 class Cue(Rule):
     pattern: Regex
-    requires: tuple[Literal["country", "state", "region", "city", "facility", "event", "sea", "place"], ...] = ()
+    # kinds of place the cue accepts (all when empty); `place` is a MeCab 地名 or NER place, `name` a
+    # katakana/latin name no dictionary knows as a place
+    requires: tuple[Literal["country", "state", "region", "city", "facility", "event", "sea", "place", "name"], ...] = ()
 
 
 class PatternRule(Rule):
@@ -157,7 +159,7 @@ class VenueStage:
         if latin_kana and len(s) >= 2:
             if len(toks) == 1 and toks[0].pos2 == "普通名詞" and toks[0].lemma:
                 return "a dictionary common noun"
-            return Reading("place", None, ("venue.katakana_place",), ner)
+            return Reading("name", None, ("venue.katakana_place",), ner)  # a name, maybe not a place
         fac = self.facility.search(s)
         if fac and fac.start() > 0:
             head = s[:fac.start()]
