@@ -109,12 +109,14 @@ def test_clean_run_exits_zero_with_empty_failures(tmp_path, capsys):
 
 
 def test_fail_fast_stops_and_leaves_output(tmp_path, capsys):
-    raw = make_raw(tmp_path / "raw", {"2017/a_bad": b"\xff\xfe\xfd", "2017/b_good": GOOD.encode("utf-8")})
+    # the document after the bad one would warn (CP932) if it were read
+    raw = make_raw(tmp_path / "raw", {"2017/a_bad": b"\xff\xfe\xfd", "2017/b_good": GOOD_FILES["2017/i_cp932"]})
     out = tmp_path / "output"
     before = earlier_output(out)
     assert extract(raw, out, "--fail-fast") == 1
     err = capsys.readouterr().err
     assert "a_bad.txt" in err and "--fail-fast" in err
+    assert "CP932" not in err  # it stopped at the first failure
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "raw"]  # no temporary folder, no lock
 
