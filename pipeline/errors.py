@@ -6,13 +6,17 @@ class PipelineError(Exception):
     """Base class: an error the CLI reports as one line and a non-zero exit."""
 
 
-class InputError(PipelineError):
-    """A raw file that cannot be read (encoding, binary content, ...)."""
+class PathError(PipelineError):
+    """An error about one file or folder: `path: reason`."""
 
     def __init__(self, path: str, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class InputError(PathError):
+    """A raw file that cannot be read (encoding, binary content, ...)."""
 
 
 class RuleError(PipelineError):
@@ -38,13 +42,8 @@ class StageError(PipelineError):
         self.reason = reason
 
 
-class OutputError(PipelineError):
+class OutputError(PathError):
     """An output folder that may not or cannot be written; found before any extraction work."""
-
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 class UsageError(PipelineError):
