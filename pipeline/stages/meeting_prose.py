@@ -505,12 +505,18 @@ class ProseReader:
                 inherited = carried[2]
             prefix_end, frames = self.frames(view, lo, hi, inherited)
             event_venues = [x for x in mentions if x.role == "venue" and x.end <= hi]
-            title_sides = self.title_sides(text[m.start:m.name_end])
+            title_sides = self.title_sides(text[m.start:m.name_end]) or self.title_sides(text[m.name_end:m.end][1:-1])
             mode0 = next((mode for mode, pat in self.title_modes if pat.search(text[m.start:m.name_end])), "in_person")
             rule = self.cfg.id
+            peopled = [any(f.start <= i < f.end for i in view.people) for f in frames]
+            shared = any(lo <= i < prefix_end for i in view.people)
             for n, f in enumerate(frames):
                 if n + 1 < len(frames) and self.closed_frame.search(text[f.start:f.end]) is not None:
                     continue  # the frame ends in a clause of its own (…意見交換を行ったほか、)
+                if not shared and any(peopled) and not peopled[n]:
+                    continue  # the people are written in other frames: this date dates something else
+                if f.date is not None and f.date.modifier == "from":
+                    continue  # 15年以降…開催されており: recurring since a date, no one session
                 own = [i for i in sorted(view.people) if (lo <= i < prefix_end or f.start <= i < f.end)]
                 subjects = [view.people[i] for i in own if roles[i] == "subject"]
                 if not subjects:

@@ -153,17 +153,16 @@ class MeetingStage:
                 venue_country = reader.place_country(NormText.of(m.venue).text) if m.venue else ""
                 is_event = bool(m.venue) and reader.not_place_event(NormText.of(m.venue).text)
                 japan = not sides or "JP" in sides
+                host, mode = consult(m.mode, counterparts, host, venue_country or host, is_event, japan)
                 out.append(replace(m, meeting_id=renumber[k], counterparts="|".join(counterparts), host=host,
-                                   consult_mode=consult(m.mode, counterparts, host, venue_country, is_event, japan),
-                                   account=tuple(sids)))
+                                   consult_mode=mode, account=tuple(sids)))
                 continue
             assert s is not None
             account = self._account(doc, s.sentence_id, mention_sentences)
+            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side)
             out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
                                s.mode, s.start, s.end, doc.text[s.start:s.end], s.rule, s.source,
-                               "|".join(s.counterparts), s.host,
-                               consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event,
-                                       s.japan_side), account))
+                               "|".join(s.counterparts), host, mode, account))
         self._claim_prose_venues(doc, out, venue_owner)
         return out
 
@@ -401,18 +400,21 @@ def _same_session(a: Session, b: Session) -> bool:
     return not (a.participants and b.participants and not set(a.participants) & set(b.participants))
 
 
-def consult(mode: str, counterparts, host: str, venue_country: str, venue_is_event: bool, japan_side: bool) -> str:
-    """The PLOVER CONSULT mode: phone, multilateral, third-party or visit (the first that applies)."""
+def consult(mode: str, counterparts, host: str, venue_country: str, venue_is_event: bool,
+            japan_side: bool) -> tuple[str, str]:
+    """(host, PLOVER CONSULT mode): phone, multilateral, third-party or visit, the first that applies.
+    A host that is none of the sides (a venue in a third country) is no host."""
     sides = set(counterparts) | ({"JP"} if japan_side else set())
     if mode in ("telephone", "video"):
-        return "phone"
+        return "", "phone"
+    own = host if host in sides else ""
     if len(sides) >= 3:
-        return "multilateral"
-    if host and host in sides:
-        return "visit"
-    if venue_is_event or (venue_country and sides and venue_country not in sides):
-        return "third-party"
-    return ""
+        return own, "multilateral"
+    if own:
+        return own, "visit"
+    if venue_is_event or (venue_country and sides and venue_country not in sides) or host:
+        return "", "third-party"
+    return "", ""
 
 
 def heading_limit(heading: NormText, seg: _Segment) -> int:
