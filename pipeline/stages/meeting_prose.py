@@ -196,6 +196,7 @@ class ProseRules(Rule):
     distribute: ViewRegex
     continuation: ViewRegex
     closed_frame: ViewRegex
+    frame_place: ViewRegex
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -206,6 +207,7 @@ class ProseRules(Rule):
 
 
 SENTENCE_END = "。！？!?"
+
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ class ProseReader:
         self.range_between, self.distribute, self.continuation = c("range_between"), c("distribute"), \
             c("continuation")
         self.closed_frame = c("closed_frame")
+        self.frame_place = c("frame_place")
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
         self.visit_place, self.place_joiners = c("visit_place"), c("place_joiners")
         self.modes = [(m.mode, CompiledPattern.of(m.id, _view_pattern(m.pattern))) for m in cfg.modes]
@@ -608,6 +611,8 @@ class ProseReader:
             if pool:
                 v = pool[-1]
                 venue, venue_country = v.name, v.country or self.place_country(v.name)
+            elif (named := self.frame_places(doc, view, f)):
+                venue, venue_country = named[-1]
             elif event_venues:
                 e = event_venues[-1]
                 venue, venue_is_event = e.title, True
@@ -642,6 +647,18 @@ class ProseReader:
         return Session(sent.section_id, sent.sentence_id, ra, rb, m.title, f.date.value if f.date else "", venue,
                        venue_country, ids, mode, source, counterparts, host, bool(title_sides), japan_side,
                        venue_is_event, rule)
+
+    def frame_places(self, doc: Document, view: View, f: _Frame) -> list[tuple[str, str]]:
+        """Gazetteer places written as the setting of the frame (北京で、): (name as written, country)."""
+        out = []
+        for m in self.frame_place.finditer(view.text, f.start):
+            if m.start() >= f.end:
+                break
+            name = m.group("place")
+            for n in sorted((p for p in self.places if p and name.endswith(p)), key=len, reverse=True)[:1]:
+                ra, rb = view.raw(m.start("place") + len(name) - len(n), m.end("place"))
+                out.append((doc.text[ra:rb], self.places[n][0]))
+        return out
 
     def not_place_event(self, name: str) -> bool:
         """Whether a venue name is an event (a conference) rather than a place."""

@@ -323,6 +323,7 @@ class MeetingStage:
             return []
         pa, pb = heading.raw_span(seg.paren.start, seg.paren.end)
         inside = sorted((d for d in dates if pa <= d.start and d.end <= pb), key=lambda d: d.start)
+        inside = [d for d in inside if not d.modifier]  # (2004年以降): a period, not a session date
         days = [d for d in inside if d.granularity == "day"] or inside
         out = []
         for d in days:
@@ -391,6 +392,8 @@ class MeetingStage:
 
 def _same_session(a: Session, b: Session) -> bool:
     """Two prose mentions of one session: compatible dates, same mode, compatible sides and people."""
+    if a.sentence_id == b.sentence_id:
+        return False  # two mentions (or frames) of one sentence are two sessions
     if not a.date or not b.date or not (a.date.startswith(b.date) or b.date.startswith(a.date)):
         return False
     if a.mode != b.mode:
