@@ -18,7 +18,7 @@ from pydantic import model_validator
 from ..document import Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
-from ..textnorm import NormText, folded
+from ..textnorm import NormText, folded, quote_spans
 from .segment import BLOCK_KINDS
 
 PERSON = "\ue000"  # one character standing for a person mention in the subject view
@@ -194,20 +194,6 @@ def _starters(specs: tuple[_Spec, ...]) -> tuple[_Spec, ...]:
         if spec.op in ("1", "+"):
             return specs[:i + 1]
     return specs
-
-
-def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Inner spans [open+1, close) of balanced quotation pairs in `text`."""
-    opens = {p[0]: p[1] for p in pairs if len(p) == 2}
-    spans, stack = [], []
-    for i, c in enumerate(text):
-        if c in opens:
-            stack.append((opens[c], i))
-        elif stack and c == stack[-1][0]:
-            _, a = stack.pop()
-            if not stack:
-                spans.append((a + 1, i))
-    return spans
 
 
 class ClauseStage:
@@ -439,7 +425,7 @@ class ClauseStage:
                     by_section: dict[int, list[Meeting]]) -> int | None:
         """The session whose account holds the clause's sentence (a date in the sentence picks among
         several), else the heading meeting of its section or an ancestor section."""
-        if not doc.meetings or clause.section_id is None:
+        if not doc.meetings:
             return None
         sent = doc.sentence(clause.sentence_id)
         if doc.block(sent.block_id).kind not in self.cfg.meeting_block_kinds:

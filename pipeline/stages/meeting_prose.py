@@ -27,7 +27,8 @@ from pydantic import AfterValidator
 
 from ..document import DateMention, Document, PersonMention, Sentence, VenueMention
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Strict
-from ..textnorm import NormText
+from ..textnorm import NormText, quote_spans
+from .segment import BLOCK_KINDS
 
 PERSON = "\ue000"
 DATE = "\ue002"
@@ -178,7 +179,8 @@ ViewRegex = Annotated[str, AfterValidator(_compile_view)]  # a Regex that may wr
 class ProseRules(Rule):
     """`meetings.yaml` `prose`: how a sentence tells a session (see the file's comments)."""
 
-    block_kinds: tuple[str, ...] = ("paragraph", "caption")
+    block_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph", "caption")
+    quote_pairs: tuple[str, ...] = ("「」", "『』")
     mention: ViewRegex
     happened_after: ViewRegex
     happened_before: ViewRegex
@@ -196,6 +198,7 @@ class ProseRules(Rule):
     distribute: ViewRegex
     continuation: ViewRegex
     closed_frame: ViewRegex
+    account_continues: Regex = "(?!)"
     frame_place: ViewRegex
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
@@ -238,6 +241,7 @@ class ProseReader:
             c("continuation")
         self.closed_frame = c("closed_frame")
         self.frame_place = c("frame_place")
+        self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
         self.visit_place, self.place_joiners = c("visit_place"), c("place_joiners")
         self.modes = [(m.mode, CompiledPattern.of(m.id, _view_pattern(m.pattern))) for m in cfg.modes]
@@ -351,6 +355,7 @@ class ProseReader:
             raw_found.append(m)
         out: list[Mention] = []
         has_date = DATE in text
+        quotes = quote_spans(text, self.cfg.quote_pairs)
         for k, m in enumerate(raw_found):
             a, name_end, end = m.start(), m.end("word"), m.end()
             ra, rb = view.raw(a, name_end)
@@ -360,7 +365,9 @@ class ProseReader:
             dated_before = DATE in text[:a]
             role, reason, verb_end = "meeting", "", end
             hap = self.happened_after.match(after)
-            if self.not_title.search(folded_title) is not None:
+            if any(qa <= a and name_end <= qb and (qa < a or name_end < qb) for qa, qb in quotes):
+                role, reason = "dropped", "inside a quotation"
+            elif self.not_title.search(folded_title) is not None:
                 role, reason = "dropped", "not_title: not a meeting between governments"
             elif self.not_after.match(after) is not None:
                 role, reason = "dropped", "not_after: planned, a framework or not the session itself"
@@ -603,25 +610,21 @@ class ProseReader:
         # where, and who hosted
         venue, venue_country, host, venue_is_event = "", "", "", False
         if mode == "in_person":
-            pool = frame_venues
-            if len(pool) > 1 and counterparts:
-                fits = [v for v in pool if v.country in counterparts
-                        or any(v.country and v.country == self.seat_of(c) for c in counterparts)]
-                pool = fits or pool
-            if pool:
-                v = pool[-1]
-                venue, venue_country = v.name, v.country or self.place_country(v.name)
-            elif (named := self.frame_places(doc, view, f)):
-                venue, venue_country = named[-1]
-            elif event_venues:
-                e = event_venues[-1]
-                venue, venue_is_event = e.title, True
-            else:
-                fit = [(n, c) for n, c in visited if n and (c in counterparts or
-                                                           any(c == self.seat_of(x) for x in counterparts))]
-                named = [(n, c) for n, c in visited if n]
-                if fit or len(named) == 1:
-                    venue, venue_country = (fit or named)[0]
+            # the venue: a place of the venues stage, a place written as the frame's setting, a
+            # conference used as the place, a place visited; the first that fits the partner
+            options = [(v.name, v.country or self.place_country(v.name), False) for v in frame_venues]
+            options += [(n, c, False) for n, c in self.frame_places(doc, view, f)]
+            options += [(e.title, "", True) for e in event_venues[-1:]]
+            options += [(n, c, False) for n, c in visited if n]
+
+            def fits(c: str) -> bool:
+                return bool(c) and (c in counterparts or any(c == self.seat_of(x) for x in counterparts))
+
+            chosen = next((o for o in options if fits(o[1])), None)
+            if chosen is None and options and (len({o[0] for o in options}) <= 1 or not counterparts):
+                chosen = options[0]
+            if chosen is not None:
+                venue, venue_country, venue_is_event = chosen
             if japan_visit:
                 host = "JP"
             elif visited:

@@ -184,12 +184,22 @@ class MeetingStage:
         return None
 
     def _account(self, doc: Document, sentence_id: int, mentions: set[int]) -> tuple[int, ...]:
-        """The session's sentence and the following sentences of its paragraph, up to the next session."""
+        """The session's sentence and the sentences that continue its account: the rest of its
+        paragraph, and the next paragraphs of its section that open as a continuation (両大臣は,
+        また); it ends at the next session's sentence."""
+        assert self.prose is not None
         first = doc.sentence(sentence_id)
+        block = first.block_id
         out = [sentence_id]
         for s in doc.sentences[sentence_id:]:
-            if s.block_id != first.block_id or s.sentence_id in mentions:
+            if s.sentence_id in mentions or s.section_id != first.section_id:
                 break
+            if s.block_id != block:
+                kind = doc.block(s.block_id).kind
+                if kind not in self.cfg.paragraph_kinds or s.start != doc.block(s.block_id).start \
+                        or self.prose.account_continues.match(NormText.of(s.text).text) is None:
+                    break
+                block = s.block_id
             out.append(s.sentence_id)
         return tuple(out)
 
