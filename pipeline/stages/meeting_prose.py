@@ -19,7 +19,7 @@ The heading stage and this module both return `Session`s; `meetings.py` merges a
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from typing import Annotated, Literal
 
@@ -51,13 +51,12 @@ class Session:
     source: str  # heading|prose|caption
     counterparts: tuple[str, ...]
     host: str
-    sides_known: bool  # the title names the sides (日米, 米朝): Japan is a side only when written
+    multilateral: bool  # the title names an organisation's meeting (NATO国防相会合): many sides
     japan_side: bool
     venue_is_event: bool
     rule: str
     meeting_no: str = ""
-    account: tuple[int, ...] = ()  # sentence ids whose clauses belong to this session
-    heading_order: int = -1  # index among heading sessions (heading rows keep their numbering)
+    weak: bool = False  # no date and nobody named: only adds sides to the same organisation's session
 
 
 @dataclass
@@ -199,6 +198,7 @@ class ProseRules(Rule):
     continuation: ViewRegex
     closed_frame: ViewRegex
     account_continues: Regex = "(?!)"
+    side_cue: ViewRegex = "(?!)"
     frame_place: ViewRegex
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
@@ -241,6 +241,7 @@ class ProseReader:
             c("continuation")
         self.closed_frame = c("closed_frame")
         self.frame_place = c("frame_place")
+        self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
         self.visit_place, self.place_joiners = c("visit_place"), c("place_joiners")
@@ -550,11 +551,14 @@ class ProseReader:
                 frame_venues = [v for v in venues if (fa <= v.start and v.end <= fb) or (pa <= v.start and v.end <= pb)]
                 groups = self._distribute(view, f, hi, subjects, partners, span_text, own, roles)
                 for subs, parts, country in groups:
+                    session = self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
+                                            visited, frame_venues, event_venues, lo, prefix_end, rule,
+                                            "caption" if caption else "prose")
                     if f.date is None and not subs and not parts:
-                        continue  # no date and nobody named: talks in general, not one session
-                    out.append(self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
-                                             visited, frame_venues, event_venues, lo, prefix_end, rule,
-                                             "caption" if caption else "prose"))
+                        # no date and nobody named: talks in general, not one session; it may still
+                        # name the sides of an organisation's session told elsewhere
+                        session = replace(session, weak=True)
+                    out.append(session)
             lo = m.verb_end
         return out
 
@@ -597,6 +601,12 @@ class ProseReader:
             sides.append(country)
         if not sides and not partners:
             sides += [c for c in self.countries_in(view.text[f.start:m.start]) if c != "JP"][:1]
+        if not sides:  # NATOとの間では、…と会談: the side named for the account
+            for cue in self.side_cue.finditer(view.text[lo:m.start]):
+                named = cue.group("side")
+                code = self.place_country(named) or self.org_of(named)
+                if code and code != "JP":
+                    sides.append(code)
         if not sides:
             sides += [c for _, c in visited if c and c != "JP"][:1]
         if not sides:
@@ -645,10 +655,11 @@ class ProseReader:
                 venue_is_event = self.not_place_event(venue)
         japan_side = True if not title_sides else "JP" in title_sides or not any(
             s not in self.org_codes for s in title_sides)
+        multilateral = any(x in self.org_codes for x in title_sides or ())
         ra, rb = view.raw(m.start, m.verb_end)
         sent = next((s for s in view.sentences if s.start <= ra < s.end + 1), view.sentences[0])
         return Session(sent.section_id, sent.sentence_id, ra, rb, m.title, f.date.value if f.date else "", venue,
-                       venue_country, ids, mode, source, counterparts, host, bool(title_sides), japan_side,
+                       venue_country, ids, mode, source, counterparts, host, multilateral, japan_side,
                        venue_is_event, rule)
 
     def frame_places(self, doc: Document, view: View, f: _Frame) -> list[tuple[str, str]]:

@@ -123,7 +123,10 @@ class MeetingStage:
         assert self.prose is not None
         reader = self.prose
         kept: list[tuple[Session | None, Meeting | None, list[int]]] = [(None, m, []) for m in heading]
-        for s in reader.read(doc):
+        found = reader.read(doc)
+        for s in found:
+            if s.weak:
+                continue
             same = self._same_heading(doc, s, heading)
             if same is not None:
                 kept[same][2].append(s.sentence_id)
@@ -137,6 +140,13 @@ class MeetingStage:
                              None, kept[dup][2] + [s.sentence_id])
                 continue
             kept.append((s, None, [s.sentence_id]))
+        for w in (s for s in found if s.weak and s.multilateral):  # more sides of an organisation's session
+            k = next((k for k, (o, _, _) in enumerate(kept) if o is not None and o.title == w.title), None)
+            if k is not None:
+                o = kept[k][0]
+                assert o is not None
+                kept[k] = (replace(o, counterparts=tuple(sorted(set(o.counterparts) | set(w.counterparts)))),
+                           None, kept[k][2] + [w.sentence_id])
         order = sorted(range(len(kept)), key=lambda k: (kept[k][1].start if kept[k][1] else kept[k][0].start, k))
         renumber = {k: n + 1 for n, k in enumerate(order)}
         mention_sentences = {sid for _, _, sids in kept for sid in sids}
@@ -159,7 +169,8 @@ class MeetingStage:
                 continue
             assert s is not None
             account = self._account(doc, s.sentence_id, mention_sentences)
-            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side)
+            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side,
+                                 s.multilateral)
             out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
                                s.mode, s.start, s.end, doc.text[s.start:s.end], s.rule, s.source,
                                "|".join(s.counterparts), host, mode, account))
@@ -414,14 +425,14 @@ def _same_session(a: Session, b: Session) -> bool:
 
 
 def consult(mode: str, counterparts, host: str, venue_country: str, venue_is_event: bool,
-            japan_side: bool) -> tuple[str, str]:
+            japan_side: bool, multilateral: bool = False) -> tuple[str, str]:
     """(host, PLOVER CONSULT mode): phone, multilateral, third-party or visit, the first that applies.
     A host that is none of the sides (a venue in a third country) is no host."""
     sides = set(counterparts) | ({"JP"} if japan_side else set())
     if mode in ("telephone", "video"):
         return "", "phone"
     own = host if host in sides else ""
-    if len(sides) >= 3:
+    if len(sides) >= 3 or multilateral:
         return own, "multilateral"
     if own:
         return own, "visit"
