@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator
 
-from ..document import DateMention, Document, PersonMention, Sentence, VenueMention
+from ..document import DateMention, Document, PersonMention, Sentence, TraceEvent, VenueMention
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Strict
 from ..textnorm import NormText, quote_spans
 from .segment import BLOCK_KINDS
@@ -469,7 +469,8 @@ class ProseReader:
                     places.append((part, code))
         return japan, places
 
-    def read(self, doc: Document) -> list[Session]:
+    def read(self, doc: Document, trace: list[TraceEvent] | None = None) -> list[Session]:
+        """The sessions prose and captions tell; mentions that are no session go to `trace` with the reason."""
         people = sorted(doc.people, key=lambda p: (p.start, p.end))
         dates = sorted(doc.dates, key=lambda d: (d.start, d.end))
         venues = sorted(doc.venues, key=lambda v: (v.start, v.end))
@@ -485,6 +486,12 @@ class ProseReader:
             view = build_view(doc, sents, ps, ds)
             caption = doc.block(sents[0].block_id).kind == "caption"
             mentions = self.mentions(doc, view, caption)
+            if trace is not None:
+                for x in mentions:
+                    if x.role in ("dropped", "venue"):
+                        ra, rb = view.raw(x.start, x.name_end)
+                        trace.append(TraceEvent("meetings", self.cfg.id, ra, rb, doc.text[ra:rb], "dropped",
+                                                x.reason))
             section_id = sents[0].section_id
             carried = last if last is not None and last[0] == section_id else None
             found = self.sessions_of(doc, view, mentions, caption, venues, carried)

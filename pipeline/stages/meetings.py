@@ -111,19 +111,20 @@ class MeetingStage:
             meetings += found
             self._claim_venues(doc, section, found, venue_owner)
         if self.prose is not None:
-            meetings = self._with_prose(doc, meetings, venue_owner)
+            meetings = self._with_prose(doc, meetings, venue_owner, trace)
         venues = tuple(replace(v, meeting_id=venue_owner[i]) if i in venue_owner else v
                        for i, v in enumerate(doc.venues))
         return replace(doc, meetings=tuple(meetings), venues=venues, trace=doc.trace + tuple(trace))
 
     # ---- prose ------------------------------------------------------------------------
-    def _with_prose(self, doc: Document, heading: list[Meeting], venue_owner: dict[int, int]) -> list[Meeting]:
+    def _with_prose(self, doc: Document, heading: list[Meeting], venue_owner: dict[int, int],
+                    trace: list[TraceEvent]) -> list[Meeting]:
         """Heading meetings plus the prose sessions that are not one of them, numbered in reading order,
         with counterparts, host and consult mode; venues and accounts linked to their session."""
         assert self.prose is not None
         reader = self.prose
         kept: list[tuple[Session | None, Meeting | None, list[int]]] = [(None, m, []) for m in heading]
-        found = reader.read(doc)
+        found = reader.read(doc, trace)
         for s in found:
             if s.weak:
                 continue
