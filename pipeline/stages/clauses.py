@@ -370,7 +370,11 @@ class ClauseStage:
                 told.setdefault(sid, []).append(m)
             if m.source == "heading" and m.section_id is not None:
                 by_section.setdefault(m.section_id, []).append(m)
-        clauses = [replace(c, meeting_id=self._meeting_of(doc, c, told, by_section)) for c in clauses]
+        dates_of: dict[int, list[str]] = {}
+        for d in doc.dates:
+            if d.value:
+                dates_of.setdefault(d.sentence_id, []).append(d.value)
+        clauses = [replace(c, meeting_id=self._meeting_of(doc, c, told, by_section, dates_of)) for c in clauses]
         return replace(doc, clauses=tuple(clauses), trace=doc.trace + tuple(trace))
 
     def _assemble(self, doc: Document, block: Block, cands: list[_Candidate],
@@ -422,7 +426,7 @@ class ClauseStage:
         return " ".join(text.split())
 
     def _meeting_of(self, doc: Document, clause: Clause, told: dict[int, list[Meeting]],
-                    by_section: dict[int, list[Meeting]]) -> int | None:
+                    by_section: dict[int, list[Meeting]], dates_of: dict[int, list[str]]) -> int | None:
         """The session whose account holds the clause's sentence (a date in the sentence picks among
         several), else the heading meeting of its section or an ancestor section."""
         if not doc.meetings:
@@ -437,7 +441,7 @@ class ClauseStage:
             sid = doc.sections[sid - 1].parent_id
         if not sessions:
             return None
-        hints = [d.value for d in doc.dates if d.sentence_id == clause.sentence_id and d.value]
+        hints = dates_of.get(clause.sentence_id, ())
         for m in sessions:
             if any(m.date and m.date.startswith(h) for h in hints):
                 return m.meeting_id

@@ -125,6 +125,7 @@ class MeetingStage:
         reader = self.prose
         kept: list[tuple[Session | None, Meeting | None, list[int]]] = [(None, m, []) for m in heading]
         found = reader.read(doc, trace)
+        by_year: dict[str, list[int]] = {}  # year -> indices of kept prose sessions (duplicates share a year)
         for s in found:
             if s.weak:
                 continue
@@ -132,7 +133,8 @@ class MeetingStage:
             if same is not None:
                 kept[same][2].append(s.sentence_id)
                 continue
-            dup = next((k for k, (o, _, _) in enumerate(kept) if o is not None and _same_session(o, s)), None)
+            year = s.date[:4]
+            dup = next((k for k in by_year.get(year, ()) if _same_session(kept[k][0], s)), None) if year else None
             if dup is not None:
                 o = kept[dup][0]
                 assert o is not None
@@ -140,6 +142,8 @@ class MeetingStage:
                                      host=o.host or s.host, participants=o.participants or s.participants),
                              None, kept[dup][2] + [s.sentence_id])
                 continue
+            if year:
+                by_year.setdefault(year, []).append(len(kept))
             kept.append((s, None, [s.sentence_id]))
         for w in (s for s in found if s.weak and s.multilateral):  # more sides of an organisation's session
             k = next((k for k, (o, _, _) in enumerate(kept) if o is not None and o.title == w.title), None)
