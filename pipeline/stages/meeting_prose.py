@@ -148,7 +148,7 @@ class Organisation(Strict):
     code: str
     pattern: Regex
     seat: CountryCode = ""
-    members: tuple[CountryCode, ...] = ()
+    members: tuple[str, ...] = ()  # ISO codes or organisation codes: the sides a meeting of it has
 
 
 class Abbreviation(Strict):
@@ -180,6 +180,7 @@ class ProseRules(Rule):
 
     block_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph", "caption")
     quote_pairs: tuple[str, ...] = ("「」", "『』")
+    anaphor: str = "同"  # a venue written 同会合/同地 is the place of the session told before
     mention: ViewRegex
     happened_after: ViewRegex
     happened_before: ViewRegex
@@ -191,6 +192,7 @@ class ProseRules(Rule):
     not_title: ViewRegex
     venue_after: ViewRegex
     subject_after: ViewRegex
+    attendee_after: ViewRegex = "(?!)"
     partner_after: ViewRegex
     list_after: ViewRegex
     range_between: ViewRegex
@@ -237,6 +239,7 @@ class ProseReader:
         self.not_title, self.venue_after = c("not_title"), c("venue_after")
         self.subject_after, self.partner_after, self.list_after = c("subject_after"), c("partner_after"), \
             c("list_after")
+        self.attendee_after = c("attendee_after")
         self.range_between, self.distribute, self.continuation = c("range_between"), c("distribute"), \
             c("continuation")
         self.closed_frame = c("closed_frame")
@@ -280,7 +283,8 @@ class ProseReader:
             i += got[1]
         if len(sides) >= 2 or (len(sides) == 1 and sides[0] in self.org_codes):
             return tuple(dict.fromkeys(sides))
-        return None
+        org = self.org_of(title)  # an organisation's meeting named anywhere (拡大ASEAN国防相会議)
+        return (org,) if org else None
 
     @property
     def org_codes(self) -> set[str]:
@@ -410,7 +414,8 @@ class ProseReader:
 
     # ------------------------------------------------------------------ roles
     def role_of(self, view: View, i: int) -> str:
-        """subject|partner|other for the person at view index `i` (a list joiner takes the next one's role)."""
+        """subject|partner|attendee|other for the person at view index `i` (a list joiner takes the
+        next one's role)."""
         text = view.text
         seen = 0
         while seen < 12:
@@ -419,6 +424,8 @@ class ProseReader:
                 return "subject"
             if self.partner_after.match(rest) is not None:
                 return "partner"
+            if self.attendee_after.match(rest) is not None:
+                return "attendee"
             m = self.list_after.match(rest)
             if m is None:
                 return "other"
@@ -477,6 +484,7 @@ class ProseReader:
         p_starts, d_starts = [p.start for p in people], [d.start for d in dates]
         out: list[Session] = []
         last: tuple[int | None, tuple[PersonMention, ...], DateMention | None] | None = None
+        previous_venue: list = [None]  # (venue, country, is_event) of the last session with a venue
         for sents in self.logical_sentences(doc):
             a, b = sents[0].start, sents[-1].end
             ps = [p for p in people[bisect.bisect_left(p_starts, a):bisect.bisect_left(p_starts, b)] if p.end <= b]
@@ -494,7 +502,7 @@ class ProseReader:
                                                 x.reason))
             section_id = sents[0].section_id
             carried = last if last is not None and last[0] == section_id else None
-            found = self.sessions_of(doc, view, mentions, caption, venues, carried)
+            found = self.sessions_of(doc, view, mentions, caption, venues, carried, previous_venue)
             if found:
                 subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 last_date = next((view.dates[i] for i in sorted(view.dates, reverse=True)), None)
@@ -505,7 +513,7 @@ class ProseReader:
         return out
 
     def sessions_of(self, doc: Document, view: View, mentions: list[Mention], caption: bool,
-                    venues: list[VenueMention], carried) -> list[Session]:
+                    venues: list[VenueMention], carried, previous_venue: list) -> list[Session]:
         text = view.text
         out: list[Session] = []
         lo = 0
@@ -526,6 +534,10 @@ class ProseReader:
             title_sides = self.title_sides(text[m.start:m.name_end]) or self.title_sides(text[m.name_end:m.end][1:-1])
             mode0 = next((mode for mode, pat in self.title_modes if pat.search(text[m.start:m.name_end])), "in_person")
             rule = self.cfg.id
+            # the rest of the mention's clause: up to the next mention of the sentence
+            limit = next((x.start for x in mentions[k + 1:] if x.start >= m.end), len(text))
+            chain_end = max([m.verb_end] + [x.verb_end for x in mentions[k + 1:] if x.start < limit])
+            attendees = [view.people[i] for i in sorted(view.people) if lo <= i < limit and roles[i] == "attendee"]
             peopled = [any(f.start <= i < f.end for i in view.people) for f in frames]
             shared = any(lo <= i < prefix_end for i in view.people)
             for n, f in enumerate(frames):
@@ -543,11 +555,13 @@ class ProseReader:
                 partners = [view.people[i] for i in own if roles[i] == "partner"]
                 if not subjects and carried is not None and partners and not sentence_subjects:
                     subjects = list(carried[1])
+                partners += [p for p in attendees if p not in partners and p not in subjects]
                 span_text = text[f.start:hi] + text[m.start:m.name_end]
                 mode = mode0
-                if mode == "in_person":
+                if mode == "in_person":  # a mode written for the date, or in the clause's verb phrase
                     cue = min(((mm.start(), mode_) for mode_, pat in self.modes
-                               for mm in [pat.search(text[f.start:hi])] if mm is not None), default=None)
+                               for mm in [pat.search(text[f.start:hi] + "\n" + text[m.end:chain_end])]
+                               if mm is not None), default=None)
                     if cue is not None:
                         mode = cue[1]
                 japan_visit, visited = self.visits(view, lo, prefix_end)
@@ -561,6 +575,12 @@ class ProseReader:
                     session = self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
                                             visited, frame_venues, event_venues, lo, prefix_end, rule,
                                             "caption" if caption else "prose")
+                    if session.venue.startswith(self.cfg.anaphor) and previous_venue[0]:
+                        # 同会合において: the place of the session told before
+                        session = replace(session, venue=previous_venue[0][0], venue_country=previous_venue[0][1],
+                                          venue_is_event=previous_venue[0][2])
+                    if session.venue:
+                        previous_venue[0] = (session.venue, session.venue_country, session.venue_is_event)
                     if f.date is None and not subs and not parts:
                         # no date and nobody named: talks in general, not one session; it may still
                         # name the sides of an organisation's session told elsewhere
@@ -636,6 +656,9 @@ class ProseReader:
 
             def fits(c: str) -> bool:
                 return bool(c) and (c in counterparts or any(c == self.seat_of(x) for x in counterparts))
+
+            # the most specific first: a city or facility before the country it is in
+            options.sort(key=lambda o: self.places.get(o[0], ("", ""))[1] == "country")
 
             chosen = next((o for o in options if fits(o[1])), None)
             if chosen is None and options and (len({o[0] for o in options}) <= 1 or not counterparts):
