@@ -132,6 +132,7 @@ class Mention:
     verb_end: int  # view index after the realisation phrase (the `text` of the row)
     role: str  # meeting|venue|dropped
     reason: str = ""
+    clause_end: int = -1  # a coordinated mention (Aを、Bを…開催した): where the shared verb phrase ends
 
 
 
@@ -409,7 +410,8 @@ class ProseReader:
                 nxt = out[k + 1].role if k + 1 < len(out) else "dropped"
                 out[k] = Mention(out[k].start, out[k].end, out[k].name_end, out[k].title, out[k].verb_end,
                                  "meeting" if nxt == "meeting" else "dropped",
-                                 "" if nxt == "meeting" else "coordinated with a mention that is no session")
+                                 "" if nxt == "meeting" else "coordinated with a mention that is no session",
+                                 max(out[k + 1].verb_end, out[k + 1].clause_end) if k + 1 < len(out) else -1)
         return out
 
     # ------------------------------------------------------------------ roles
@@ -536,7 +538,7 @@ class ProseReader:
             rule = self.cfg.id
             # the rest of the mention's clause: up to the next mention of the sentence
             limit = next((x.start for x in mentions[k + 1:] if x.start >= m.end), len(text))
-            chain_end = max([m.verb_end] + [x.verb_end for x in mentions[k + 1:] if x.start < limit])
+            chain_end = max(m.verb_end, m.clause_end)
             attendees = [view.people[i] for i in sorted(view.people) if lo <= i < limit and roles[i] == "attendee"]
             peopled = [any(f.start <= i < f.end for i in view.people) for f in frames]
             shared = any(lo <= i < prefix_end for i in view.people)
@@ -556,6 +558,10 @@ class ProseReader:
                 if not subjects and carried is not None and partners and not sentence_subjects:
                     subjects = list(carried[1])
                 partners += [p for p in attendees if p not in partners and p not in subjects]
+                if not subjects and not partners:  # …が開催され、AおよびBと、CおよびDとの間で…
+                    after = [i for i in sorted(view.people) if m.end <= i < limit]
+                    subjects = [view.people[i] for i in after if roles[i] == "subject"]
+                    partners = [view.people[i] for i in after if roles[i] in ("partner", "attendee")]
                 span_text = text[f.start:hi] + text[m.start:m.name_end]
                 mode = mode0
                 if mode == "in_person":  # a mode written for the date, or in the clause's verb phrase

@@ -193,8 +193,12 @@ class MeetingStage:
             if owners:
                 break
             sid = doc.sections[sid - 1].parent_id
+        sides = self.prose.title_sides(NormText.of(s.title).text) if self.prose is not None else None
         for k in owners:
             m = heading[k]
+            theirs = self.prose.title_sides(NormText.of(m.title).text) if self.prose is not None else None
+            if sides and theirs and set(sides) != set(theirs):
+                continue  # 日米韓防衛相会談 told in the section of a 日米防衛相会談: another meeting
             if not s.date or (m.date and (m.date.startswith(s.date) or s.date.startswith(m.date))):
                 return k
         return None
