@@ -64,6 +64,26 @@ def rows(doc) -> list[tuple]:
      "相次いで行われた。",
      [("2016-11", "", "AU-ペイン|JP-稲田", "in_person", "AU", "", "", "prose"),
       ("2016-11", "", "", "in_person", "AU", "", "", "prose")]),
+    # attendees named after the mention; the sides from the title
+    ("2019年4月19日、ワシントンにおいて日米「2+2」が開催され、河野外務大臣、岩屋防衛大臣、ポンペオ米国務長官及び"
+     "シャナハン米国防長官代行が出席した。",
+     [("2019-04-19", "ワシントン", "JP-岩屋|JP-河野|US-シャナハン|US-ポンペオ", "in_person", "US", "US", "visit",
+       "prose")]),
+    # a courtesy call written as a verb with its object (Xを表敬した)
+    ("2019年5月、ラジナート・シン印国防大臣は安倍内閣総理大臣を表敬した。",
+     [("2019-05", "", "IN-シン|JP-安倍", "in_person", "IN", "", "", "prose")]),
+    # two meetings as objects of one verb: each keeps its date, the mode written in the verb phrase
+    ("2021年2月に日英「2+2」を、同年4月に日独「2+2」を、いずれもテレビ会議形式で開催した。",
+     [("2021-02", "", "", "video", "GB", "", "phone", "prose"),
+      ("2021-04", "", "", "video", "DE", "", "phone", "prose")]),
+    # an organisation's meeting: multilateral, its members as the sides
+    ("2019年11月、河野防衛大臣は、バンコクで開催された拡大ASEAN国防相会議に出席した。",
+     [("2019-11", "バンコク", "JP-河野", "in_person", "ASEAN|AU|CN|IN|KR|NZ|RU|US", "", "multilateral", "prose")]),
+    # 同会合: the place of the session told before
+    ("2019年6月1日、シャングリラ会合の機会に、岩屋防衛大臣はパルリ仏軍事大臣と会談を行った。"
+     "同月2日には、同会合において、岩屋防衛大臣は鄭景斗韓国国防部長官と会談を行った。",
+     [("2019-06-01", "シャングリラ会合", "FR-パルリ|JP-岩屋", "in_person", "FR", "", "third-party", "prose"),
+      ("2019-06-02", "シャングリラ会合", "JP-岩屋|KR-鄭景斗", "in_person", "KR", "", "third-party", "prose")]),
     # a meeting between two other sides: Japan is no side
     ("2019年2月の米朝首脳会談の結果も踏まえ、引き続き注視する。",
      [("2019-02", "", "", "in_person", "KP|US", "", "", "prose")]),
@@ -105,6 +125,18 @@ def test_meetings_prose_heading_and_body_are_one_session(meet):
     doc = meet(text, "2021")
     assert [(m.source, m.date, m.venue, m.host, m.consult_mode) for m in doc.meetings] == [
         ("heading", "2021-03-16", "防衛省", "JP", "visit")]
+
+
+def test_meetings_prose_meeting_of_other_sides_in_a_heading_section(meet):
+    """A 日米韓 meeting told in the section of a 日米 heading meeting on the same day is another row."""
+    text = ("(1)日米防衛相会談(2017年10月23日(クラーク))\n\n"
+            "小野寺防衛大臣は、クラークにおいてマティス米国防長官と会談を行った。"
+            "また、同日、宋永武韓国国防部長官を交えた日米韓防衛相会談を行った。\n")
+    doc = meet(text, "2018")
+    assert [(m.source, m.title, m.counterparts, m.consult_mode) for m in doc.meetings] == [
+        ("heading", "日米防衛相会談", "US", ""),
+        ("prose", "日米韓防衛相会談", "KR|US", "multilateral")]
+    assert doc.meetings[1].participants == "JP-小野寺|KR-宋永武"
 
 
 def test_meetings_prose_sentence_cut_by_a_line_break(meet):

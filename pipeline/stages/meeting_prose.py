@@ -381,13 +381,15 @@ class ProseReader:
                 role, reason = "dropped", "not_before: planned or recurring"
             elif hap is not None:
                 verb_end = end + hap.end()
+            elif self.coordinated_after.match(after) is not None and k + 1 < len(raw_found):
+                # the next mention decides; this one's own evidence (a date right before) is the fallback
+                role = "coordinated"
+                reason = "before" if self.happened_before.search(before) is not None else ""
             elif self.happened_before.search(before) is not None:
                 pass
             elif self.setting_after.match(after) is not None and (dated_before or caption and has_date):
                 st = self.setting_after.match(after)
                 verb_end = end + st.end()
-            elif self.coordinated_after.match(after) is not None and k + 1 < len(raw_found):
-                role = "coordinated"
             elif caption and has_date:
                 pass
             else:
@@ -408,10 +410,12 @@ class ProseReader:
         for k in range(len(out) - 1, -1, -1):
             if out[k].role == "coordinated":
                 nxt = out[k + 1].role if k + 1 < len(out) else "dropped"
+                own = out[k].reason == "before"
                 out[k] = Mention(out[k].start, out[k].end, out[k].name_end, out[k].title, out[k].verb_end,
-                                 "meeting" if nxt == "meeting" else "dropped",
-                                 "" if nxt == "meeting" else "coordinated with a mention that is no session",
-                                 max(out[k + 1].verb_end, out[k + 1].clause_end) if k + 1 < len(out) else -1)
+                                 "meeting" if nxt == "meeting" or own else "dropped",
+                                 "" if nxt == "meeting" or own else "coordinated with a mention that is no session",
+                                 max(out[k + 1].verb_end, out[k + 1].clause_end)
+                                 if k + 1 < len(out) and nxt == "meeting" else -1)
         return out
 
     # ------------------------------------------------------------------ roles
