@@ -101,6 +101,7 @@ def test_meetings_prose_sessions(meet, text, expected):
     "防衛省は、各国と防衛相会談を定期的に実施している。",  # recurring, no session date
     "両国の間では、2015年以降、外務・防衛閣僚会合が開催されており、協力が進展している。",  # recurring since
     "2021年5月、防衛省災害対策本部会議を開催した。",  # a government's own body
+    "2022年2月、防衛力の抜本的強化に関する有識者会議が開催された。",  # experts advising one government
     "両大臣は、日豪「2+2」の早期開催で一致した。",  # a future meeting agreed on
     "防衛省は、近隣諸国と閣僚級・次官級の会談を実施し、意見交換を行っている。",  # talks in general
     "2024年1月、防衛大臣は会談後の共同記者会見に臨んだ。",  # after the meeting
