@@ -57,6 +57,7 @@ class Session:
     rule: str
     meeting_no: str = ""
     weak: bool = False  # no date and nobody named: only adds sides to the same organisation's session
+    alias: str = ""  # the name in the parenthesis after the mention: 日米安全保障協議委員会(日米「2+2」)
 
 
 @dataclass
@@ -589,6 +590,13 @@ class ProseReader:
                         # 同会合において: the place of the session told before
                         session = replace(session, venue=previous_venue[0][0], venue_country=previous_venue[0][1],
                                           venue_is_event=previous_venue[0][2])
+                    if not session.venue and session.mode == "in_person" and out and out[-1].venue and \
+                            out[-1].sentence_id == session.sentence_id and out[-1].start != session.start and \
+                            out[-1].date == session.date:
+                        # Xにおいて…と会談を行うとともに、…を交えた…会談を行った: one place for both
+                        prev = out[-1]
+                        session = replace(session, venue=prev.venue, venue_country=prev.venue_country,
+                                          venue_is_event=prev.venue_is_event)
                     if session.venue:
                         previous_venue[0] = (session.venue, session.venue_country, session.venue_is_event)
                     if f.date is None and not subs and not parts:
@@ -700,7 +708,7 @@ class ProseReader:
         sent = next((s for s in view.sentences if s.start <= ra < s.end + 1), view.sentences[0])
         return Session(sent.section_id, sent.sentence_id, ra, rb, m.title, f.date.value if f.date else "", venue,
                        venue_country, ids, mode, source, counterparts, host, multilateral, japan_side,
-                       venue_is_event, rule)
+                       venue_is_event, rule, alias=view.text[m.name_end + 1:m.end - 1])
 
     def frame_places(self, doc: Document, view: View, f: _Frame) -> list[tuple[str, str]]:
         """Gazetteer places written as the setting of the frame (北京で、): (name as written, country)."""
@@ -713,6 +721,9 @@ class ProseReader:
                 ra, rb = view.raw(m.start("place") + len(name) - len(n), m.end("place"))
                 out.append((doc.text[ra:rb], self.places[n][0]))
         return out
+
+    def is_country(self, name: str) -> bool:
+        return self.places.get(NormText.of(name).text, ("", ""))[1] == "country"
 
     def not_place_event(self, name: str) -> bool:
         """Whether a venue name is an event (a conference) rather than a place."""

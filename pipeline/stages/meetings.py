@@ -199,6 +199,8 @@ class MeetingStage:
             theirs = self.prose.title_sides(NormText.of(m.title).text) if self.prose is not None else None
             if sides and theirs and set(sides) != set(theirs):
                 continue  # 日米韓防衛相会談 told in the section of a 日米防衛相会談: another meeting
+            if not (same_title(s.title, m.title) or same_title(s.alias, m.title)):
+                continue  # a 表敬 told in the section of a 防衛相会談: another meeting
             if not s.date or (m.date and (m.date.startswith(s.date) or s.date.startswith(m.date))):
                 return k
         return None
@@ -318,8 +320,11 @@ class MeetingStage:
             people = self._participants(doc, heading, seg, opening)
             body_venue = ""
             if rule.mode not in self.cfg.no_venue_modes and opening is not None:
-                body_venue = next((v.name for v in sorted(doc.venues, key=lambda v: v.start)
-                                   if opening.start <= v.start and v.end <= opening.end), "")
+                inside = [v for v in sorted(doc.venues, key=lambda v: v.start)
+                          if opening.start <= v.start and v.end <= opening.end]
+                # the most specific place: a city or facility before the country it is in
+                inside.sort(key=lambda v: self.prose is not None and self.prose.is_country(v.name))
+                body_venue = inside[0].name if inside else ""
             for date, venue, _ in sessions:
                 mode, fired = rule.mode, rule.id
                 # a session parenthesis that names a mode (`(テレビ会議形式)`, `(電話)`) is no venue
@@ -420,10 +425,25 @@ class MeetingStage:
             owner[i] = (same or in_heading or found)[0].meeting_id
 
 
+def same_title(a: str, b: str) -> bool:
+    """Whether two names can name one meeting: equal once 第N回 and brackets are set aside, or one
+    ends the other (会談 / 日米防衛相会談, 日仏「2+2」 / 第2回日仏「2+2」); 表敬 and 会談 are two meetings."""
+    x, y = _bare_title(a), _bare_title(b)
+    return bool(x) and bool(y) and (x.endswith(y) or y.endswith(x))
+
+
+def _bare_title(title: str) -> str:
+    import regex
+
+    return regex.sub(r"^(?:第\d+回)|[「」()\s]", "", NormText.of(title).text)
+
+
 def _same_session(a: Session, b: Session) -> bool:
-    """Two prose mentions of one session: compatible dates, same mode, compatible sides and people."""
+    """Two prose mentions of one session: compatible dates, names, mode, sides and people."""
     if a.sentence_id == b.sentence_id:
         return False  # two mentions (or frames) of one sentence are two sessions
+    if not any(same_title(x, y) for x in (a.title, a.alias) for y in (b.title, b.alias)):
+        return False
     if not a.date or not b.date or not (a.date.startswith(b.date) or b.date.startswith(a.date)):
         return False
     if a.mode != b.mode:
