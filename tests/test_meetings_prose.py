@@ -84,6 +84,11 @@ def rows(doc) -> list[tuple]:
      "同月2日には、同会合において、岩屋防衛大臣は鄭景斗韓国国防部長官と会談を行った。",
      [("2019-06-01", "シャングリラ会合", "FR-パルリ|JP-岩屋", "in_person", "FR", "", "third-party", "prose"),
       ("2019-06-02", "シャングリラ会合", "JP-岩屋|KR-鄭景斗", "in_person", "KR", "", "third-party", "prose")]),
+    # participants written as the agents of a passive (AとBによる…会談が行われた)
+    ("2014年5月31日、シャングリラ会合の機会に、江渡防衛大臣、ヘーゲル米国防長官及びジョンストン豪国防大臣による"
+     "日米豪防衛相会談が行われた。",
+     [("2014-05-31", "シャングリラ会合", "AU-ジョンストン|JP-江渡|US-ヘーゲル", "in_person", "AU|US", "",
+       "multilateral", "prose")]),
     # a meeting between two other sides: Japan is no side
     ("2019年2月の米朝首脳会談の結果も踏まえ、引き続き注視する。",
      [("2019-02", "", "", "in_person", "KP|US", "", "", "prose")]),
@@ -138,6 +143,21 @@ def test_meetings_prose_meeting_of_other_sides_in_a_heading_section(meet):
         ("heading", "日米防衛相会談", "US", ""),
         ("prose", "日米韓防衛相会談", "KR|US", "multilateral")]
     assert doc.meetings[1].participants == "JP-小野寺|KR-宋永武"
+
+
+def test_meetings_prose_two_meetings_of_one_day_stay_two(meet):
+    """A 2+2 and a defence ministers' meeting on the same day, and a courtesy call told in the
+    section of a heading meeting, are separate sessions; the 2+2's alias names the heading's meeting."""
+    text = ("(1)日仏「2+2」(2019年1月11日(ブレスト))\n\n"
+            "河野外務大臣及び岩屋防衛大臣は、ルドリアン仏外務大臣及びパルリ仏軍事大臣との間で"
+            "外務・防衛閣僚会合(日仏「2+2」)を開催した。\n"
+            "同日、岩屋防衛大臣は、パルリ仏軍事大臣と日仏防衛相会談を行った。\n"
+            "同日、パルリ仏軍事大臣は安倍内閣総理大臣を表敬した。\n")
+    doc = meet(text, "2019")
+    assert [(m.source, m.title, m.date, m.participants) for m in doc.meetings] == [
+        ("heading", "日仏「2+2」", "2019-01-11", "FR-パルリ|FR-ルドリアン|JP-岩屋|JP-河野"),
+        ("prose", "日仏防衛相会談", "2019-01-11", "FR-パルリ|JP-岩屋"),
+        ("prose", "表敬", "2019-01-11", "FR-パルリ|JP-安倍")]
 
 
 def test_meetings_prose_sentence_cut_by_a_line_break(meet):
