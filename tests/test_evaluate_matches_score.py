@@ -190,10 +190,10 @@ def test_same_meeting_scores_with_mode_counterparts_and_consult(tmp_path, seed):
 
 
 @pytest.mark.model
-def test_eval_ablation_prints_what_each_component_adds_and_costs():
+def test_eval_ablation_prints_what_each_component_adds_and_costs(tmp_path):
     from pipeline.evaluate import ablation
 
-    text = ablation([("seed", ROOT / "raw", ROOT / "tests" / "gold")], ROOT / "rules")
+    text = ablation([("seed", seed_raw(tmp_path / "raw"), ROOT / "tests" / "gold")], RULES_DIR)
     lines = text.splitlines()
     assert lines[0].split()[:3] == ["set", "score", "rules"] and "rules + NER" in lines[0]
     rows = {line.split()[1]: line.split()[2:] for line in lines[1:] if line.startswith("seed ")}

@@ -61,11 +61,18 @@ def test_heading_sessions(run_text, text, expected):
     "イ 能力構築支援など\n\n防衛省は、能力構築支援を継続している。\n",
     # a meeting word but no session date anywhere
     "ア 防衛相会談をはじめとするハイレベル交流\n\nわが国は、各国との防衛交流を推進している。\n",
-    # a needs_date form (協議) without a date parenthesis, though its opening sentence has a date
-    "2 最近行われた主な政策協議など\n\n小野寺防衛大臣は、17(平成29)年8月17日、マティス米国防長官と協議を行った。\n",
 ])
 def test_not_meetings(run_text, text):
     assert run_text(text).meetings == ()
+
+
+def test_meetings_needs_date_form_without_a_date_parenthesis(run_text):
+    """A needs_date form (協議) in a heading without a date parenthesis is no heading meeting, though
+    the opening sentence has a date (the sentence itself may still be a prose meeting)."""
+    doc = run_text("2 最近行われた主な政策協議など\n\n小野寺防衛大臣は、17(平成29)年8月17日、マティス米国防長官と協議を行った。\n")
+    assert [m.title for m in doc.meetings if "meeting.gathering" in m.rule.split("+")] == []
+    assert [t.text for t in doc.trace if t.reason == "needs_date: no date parenthesis in the heading"] == [
+        "最近行われた主な政策協議など"]
 
 
 @pytest.mark.parametrize("text, expected", [
