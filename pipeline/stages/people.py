@@ -43,6 +43,7 @@ class TitleRule(Rule):
     pattern: Regex
     countries: tuple[CountryCode, ...] = ()  # the only countries whose offices bear this title (one: that country)
     not_countries: tuple[CountryCode, ...] = ()  # countries that never use it: context may not give them
+    default: CountryCode = ""  # of several `countries`, the one meant when nothing in the text says which
     organisation: bool = False  # an organisation's office (事務総長): the holder has no country
     # "" anywhere; "marker" only right after a country marker; "marker_or_foreign_name" also after a
     # katakana name or a GiNZA Person (a name next to an office no rule knows); "person_name" only
@@ -538,8 +539,9 @@ class PeopleStage:
                    previous: tuple[int, str, bool] | None, start: int) -> tuple[str, list[str]]:
         """The mention's country and the ids of the rules that gave it, the first that applies: the marker
         (米, ルクセンブルクの); the same person's marked mentions; the registry; an office only one country
-        has (国防長官 -> US); the marker of the mention joined by および before it; a context cue (the
-        country visited, the partner of `Xとの間では`), nearest first; the partner in the section heading.
+        has (防衛大臣 -> JP); the marker of the mention joined by および before it; a context cue (the
+        country visited, the partner of `Xとの間では`), nearest first; the partner in the section heading;
+        the office's default among the countries that have it (国防長官 -> US, unless context says PH).
         Context counts only where the office fits the country (a NATO 事務総長 is nobody's)."""
         found = self.marker_country(c)
         if found is not None:
@@ -569,6 +571,8 @@ class PeopleStage:
         code = self.counterpart_country(doc, c.sentence.section_id, lambda x: self.fits(rule, name, x))
         if code:
             return code, [self.counterpart.rule_id]
+        if rule.default and rule.default in countries:
+            return rule.default, ["country.office_default"]
         return "", []
 
     def codes_of(self, piece: str) -> frozenset[str]:
