@@ -7,10 +7,12 @@ optional former prefix (元), an OFFICE TITLE (防衛大臣, 国防長官, any k
 after a marker ...) and an optional `(当時)`. Titles, markers and the words that are never names
 live in rules/people.yaml; the registry of pinned ids in rules/persons.yaml.
 
-Country: the marker's ISO code; else the code the same person (same name key) carries with a
-marker elsewhere in the document; else the registry; else the title's default (JP titles).
-person_id: the registry's pin, else "<country>-<key>" where key is the last ・ part of the name,
-so マイク・ペンス and ペンス share one id in every document, whatever the order.
+Country: the marker's ISO code (or "Xの" before the name); else the code the same person (same
+name key) carries with a marker elsewhere in the document; else the registry; else the one country
+whose office the title is; else context (a mention joined by および, the country visited, the
+paragraph's partner, the section heading), only where the office fits the country; else the
+office's default. person_id: the registry's pin, else "<country>-<key>" where key is the family
+name (name_key), so マイク・ペンス and ペンス share one id in every document, whatever the order.
 """
 from __future__ import annotations
 
@@ -152,10 +154,10 @@ class Cue:
 def name_key(name: str, ids: PersonIdRules) -> str:
     """The part of a name that identifies the person across mentions: the family name. `=` joins
     the parts of one name (クランプ=カレンバウアー), `・` separates them; the family name is the last
-    part with the particles before it (ル・ドリアン), or the first part of a two-part name whose first
-    part is an East Asian family name (リー・シェンロン -> リー)."""
+    part with the particles before it (ル・ドリアン), or the first part of a name whose first
+    part is an East Asian family name (リー・シェンロン -> リー, グエン・タン・ズン -> グエン)."""
     parts = name.replace("＝", "=").split("・")
-    if len(parts) == 2 and parts[0] in ids.family_name_first:
+    if len(parts) >= 2 and parts[0] in ids.family_name_first:
         return parts[0]
     k = len(parts) - 1
     while k > 0 and parts[k - 1] in ids.particles:
@@ -355,6 +357,11 @@ class PeopleStage:
                 if rule.kind == "katakana":
                     if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
                         continue
+                    # ウクライナ・ウメロフ国防相: a country written before the name's ・ is its marker
+                    # (of_marker reads it back), not a part of the name
+                    first = text.find("・", a, b)
+                    if first > a and self.markers_matching(text[a:first]) and self.of_marker.search(text[:first + 1]):
+                        a = first + 1
                     ner = ner_names(a, b)
                     tail = self.best_tail(text, b, title_at, foreign=True, person=ner)
                     # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
