@@ -119,6 +119,8 @@ CASES = [
     ("2025年3月末までに完了する", "2025年3月末", "2025-03", "month", F, "until"),
     ("2019年7月から8月中旬まで", "8月中旬", "2019-08", "month", T, "until"),
     ("2016年の秋、同年末までに", "同年末", "2016", "year", T, "until"),
+    ("2018年3月に決定し、同月下旬に", "同月下旬", "2018-03", "month", T, ""),
+    ("平成27年度から28年度末まで", "28年度末", "2016", "year", F, "until"),
     # 同 and 翌 before a month or day
     ("2021年9月に始まり、同11月に", "同11月", "2021-11", "month", T, ""),
     ("2019年5月30日、同31日に", "同31日", "2019-05-31", "day", T, ""),
@@ -136,14 +138,19 @@ CASES = [
                          ids=[f"{i:02d}:{c[1]}" for i, c in enumerate(CASES)])
 def test_date_form(run_text, text, date_text, value, granularity, relative, modifier):
     doc = run_text(text)
-    rows = [d for d in doc.dates if d.text == date_text]
     if value is None:  # unresolvable: no row
-        assert rows == [], rows
+        assert [d for d in doc.dates if d.text == date_text] == []
         return
-    assert len(rows) == 1, [(d.text, d.value) for d in doc.dates]
-    row = rows[0]
+    row = only_row(doc, date_text)
     assert (row.value, row.granularity, row.relative, row.modifier) == (value, granularity, relative, modifier)
-    assert doc.text[row.start:row.end] == row.text
+
+
+def only_row(doc, date_text: str):
+    """The one date row whose text is `date_text`, its offsets checked."""
+    rows = [d for d in doc.dates if d.text == date_text]
+    assert len(rows) == 1, [(d.text, d.value) for d in doc.dates]
+    assert doc.text[rows[0].start:rows[0].end] == rows[0].text
+    return rows[0]
 
 
 def test_table_is_large_enough():
@@ -173,12 +180,8 @@ EDITION_CASES = [
 @pytest.mark.parametrize(("edition", "text", "date_text", "value", "granularity", "modifier"), EDITION_CASES,
                          ids=[f"{i:02d}:{c[2]}" for i, c in enumerate(EDITION_CASES)])
 def test_dates_edition_word(run_text, edition, text, date_text, value, granularity, modifier):
-    doc = run_text(text, doc_id=f"{edition}/page")
-    rows = [d for d in doc.dates if d.text == date_text]
-    assert len(rows) == 1, [(d.text, d.value) for d in doc.dates]
-    row = rows[0]
+    row = only_row(run_text(text, doc_id=f"{edition}/page"), date_text)
     assert (row.value, row.granularity, row.relative, row.modifier) == (value, granularity, True, modifier)
-    assert doc.text[row.start:row.end] == row.text
 
 
 @pytest.mark.parametrize("text", ["本年3月、北朝鮮は", "昨年、国会で成立した", "昨年度の実績"])
