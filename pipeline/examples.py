@@ -1,6 +1,6 @@
 """Every rule's own examples, run: a rule with an `id` and `examples` in any rule file must show
 its id in the `rule` column of some row when each example is extracted as a one-line document
-(rules only, no NER); none of its `counter_examples` may show it.
+(rules only, no NER, as `raw/2020/example.txt`); none of its `counter_examples` may show it.
 
 `check-rules` runs them on the folder it checks, and `tests/test_rule_examples.py` turns each into
 a test, so a rule a user adds with an example is tested for free.
@@ -14,6 +14,7 @@ from .document import Document
 from .ruleset import LINE_KEY, read_yaml, rule_nodes
 
 ROW_TABLES = ("blocks", "sections", "dates", "people", "venues", "meetings", "clauses")
+EXAMPLE_EDITION = "2020"  # an example is read as raw/2020/example.txt, so edition words (本年, 昨年) resolve
 
 
 class RuleItem(NamedTuple):
@@ -49,7 +50,7 @@ def rows_with(doc: Document, rule_id: str) -> list[str]:
 
 def example_problem(extract, folder: Path, item: RuleItem, text: str, positive: bool) -> str:
     """'' when the example behaves, else one line naming the file, line and rule."""
-    doc = extract(Document("example", "", text))
+    doc = extract(Document(f"{EXAMPLE_EDITION}/example", EXAMPLE_EDITION, text))
     where = f"{Path(folder) / item.file}:{item.line} rule {item.rule_id}"
     if positive and item.rule_id not in fired(doc):
         return f"{where}: example {text!r} gives no row with this rule; rules that fired: {sorted(fired(doc))}"

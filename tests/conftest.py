@@ -14,6 +14,8 @@ import pytest
 from hypothesis import Phase, settings
 
 from pipeline.document import Document
+from pipeline.examples import EXAMPLE_EDITION  # the edition rule examples are read in
+from pipeline.reader import edition_of
 from pipeline.ruleset import Rules, load_rules
 from pipeline.run import Extractor
 
@@ -108,6 +110,13 @@ def run_text(extractor):
     """Run the rules-only pipeline on a piece of text and return the Document."""
 
     def run(text: str, doc_id: str = "test/doc") -> Document:
-        return extractor.extract(Document(doc_id, "", text))
+        return extractor.extract(Document(doc_id, edition_of(doc_id), text))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def run_example(run_text):
+    """Run a rule's example as a one-line document of the EXAMPLE_EDITION edition
+    (raw/<edition>/example.txt), so that edition words (本年, 昨年) resolve."""
+    return lambda text: run_text(text, doc_id=f"{EXAMPLE_EDITION}/example")
