@@ -22,7 +22,7 @@ from .tables import DocTables, OutputFolder, doc_tables, drop_broken_rows
 # the rule files each stage reads (rules.get); a rule file listed for no stage counts for all of them
 STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
     "segment": ("blocks", "headings"), "tokenize": (), "ner": ("ner",), "dates": ("dates",),
-    "people": ("people", "persons"), "venues": ("venues", "people"), "meetings": ("meetings",),
+    "people": ("people", "persons"), "venues": ("venues", "people"), "meetings": ("meetings", "people", "venues"),
     "clauses": ("clauses",)}
 
 
