@@ -120,6 +120,9 @@ class _Open:
     level: int
 
 
+_BLANK = " \t\u3000\u00a0\ufeff\x00"  # stripped around a line (a stray NUL reads as a space)
+
+
 def _compact(text: str) -> str:
     """Text without spaces: how copies of a caption are compared."""
     return "".join(text.split())
@@ -131,10 +134,10 @@ def _lines(text: str) -> list[_Line]:
     for raw_line in text.split("\n"):
         begin, end = pos, pos + len(raw_line)
         pos = end + 1
-        stripped = raw_line.strip(" \t\u3000\u00a0\ufeff")
+        stripped = raw_line.strip(_BLANK)
         if not stripped:
             continue
-        lead = len(raw_line) - len(raw_line.lstrip(" \t\u3000\u00a0\ufeff"))
+        lead = len(raw_line) - len(raw_line.lstrip(_BLANK))
         start = begin + lead
         out.append(_Line(start, start + len(stripped), NormText.of(stripped, start)))
     return out
