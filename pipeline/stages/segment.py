@@ -40,8 +40,17 @@ class CaptionCopyRule(Rule):
     min_length: int = 4
 
 
+class LineJoinRule(Rule):
+    """Two adjacent unclassified lines (no blank line between) that are one paragraph broken inside a
+    sentence: the first line matches `first`, the next matches `second`; they make one block."""
+
+    first: Regex
+    second: Regex
+
+
 class BlockRules(Strict):
     rules: tuple[LineRule, ...]
+    joins: tuple[LineJoinRule, ...] = ()
     max_line_length: int = 1000  # longer lines are paragraphs: no line rule, caption cue or heading is tried
     page_title: PageTitleRule | None = None
     caption_copies: CaptionCopyRule = CaptionCopyRule(id="caption.copy")
@@ -153,6 +162,8 @@ class Segmenter:
         self.caption_cues = [CompiledPattern.of(r.id, r.pattern) for r in blocks.caption_cues]
         self.page_title = blocks.page_title
         self.copies = blocks.caption_copies
+        self.joins = [(r.id, CompiledPattern.of(r.id, r.first), CompiledPattern.of(r.id, r.second))
+                      for r in blocks.joins]
         self.min_list_run = headings.min_list_run
         self.max_line = blocks.max_line_length
         self.sentence_ends = set(blocks.sentence_ends)
@@ -187,6 +198,7 @@ class Segmenter:
         self._mark_caption_copies(lines, kinds, found)
         self._mark_page_titles(lines, kinds, found)
         self._mark_lists(doc.text, lines, kinds, found)
+        lines, kinds, found = self._join_broken_lines(doc.text, lines, kinds, found)
 
         stack: list[_Open] = []
         sections: list[dict] = []
@@ -213,6 +225,28 @@ class Segmenter:
         built = self._close_sections(sections, blocks)
         sentences = self._sentences(blocks, lines)
         return replace(doc, blocks=tuple(blocks), sections=built, sentences=sentences)
+
+    def _join_broken_lines(self, text: str, lines: list[_Line], kinds: list[tuple[str, str]], found: list):
+        """Adjacent unclassified lines that a join rule says are one broken paragraph become one
+        block (its text keeps the line break)."""
+        out_lines, out_kinds, out_found = [], [], []
+        last = None  # the folded last line of the block being built
+        for line, kind, heading in zip(lines, kinds, found):
+            if (out_lines and last is not None and not kind[0] and heading is None
+                    and text.count("\n", out_lines[-1].end, line.start) == 1):
+                rule_id = next((rid for rid, first, second in self.joins
+                                if first.search(last.text) and second.search(line.norm.text)), None)
+                if rule_id:
+                    begin = out_lines[-1].start
+                    out_lines[-1] = _Line(begin, line.end, NormText.of(text[begin:line.end], begin))
+                    out_kinds[-1] = ("paragraph", rule_id)
+                    last = line.norm
+                    continue
+            out_lines.append(line)
+            out_kinds.append(kind)
+            out_found.append(heading)
+            last = line.norm if not kind[0] and heading is None else None
+        return out_lines, out_kinds, out_found
 
     def _mark_caption_copies(self, lines: list[_Line], kinds: list[tuple[str, str]], found: list) -> None:
         """Every later copy of a caption, whole or re-broken over up to `max_lines` lines, becomes
