@@ -189,3 +189,38 @@ def test_segment_stray_nul_reads_as_space(segment, text, block):
     first = doc.blocks[0]
     assert first.kind == "heading" and first.text == block == text[first.start:first.end]
     assert doc.sections[0].label == "第1章"
+
+
+def test_segment_breadcrumb_column_title_stays_one_item(segment):
+    doc = segment("白書トップ > コラム > <解説>日英協力\n\n<解説>日英協力\n\n日英協力\n\n本文である。\n")
+    assert kinds(doc) == ["boilerplate", "heading", "paragraph", "paragraph"]
+
+
+# (raw text, expected block texts): lines broken inside a sentence are one block
+JOINS = [
+    ("両国は「防衛協力に関する共同宣言」\n3を発表した。\n", ["両国は「防衛協力に関する共同宣言」\n3を発表した。"]),
+    ("首脳は演説を行っている\n8。\nまた、会談した。\n", ["首脳は演説を行っている\n8。", "また、会談した。"]),
+    ("大臣は会談を行った。さらに本年\n5月には英国を\n訪問した。\n", ["大臣は会談を行った。さらに本年\n5月には英国を\n訪問した。"]),
+    # no join: a sentence end, a blank line, a heading, a caption copy, a closing bracket
+    ("大臣は会談を行った。\n5月には訪問した。\n", ["大臣は会談を行った。", "5月には訪問した。"]),
+    ("大臣は会談を行った。さらに本年\n\n5月には訪問した。\n", ["大臣は会談を行った。さらに本年", "5月には訪問した。"]),
+    ("本文である。次は\n(1)概要\n", ["本文である。次は", "(1)概要"]),
+    ("本文である。(写真右)\n3つの国が協力した。\n", ["本文である。(写真右)", "3つの国が協力した。"]),
+    ("協定(ACSA:Agreement)\n2および取決めに署名した。\n", ["協定(ACSA:Agreement)\n2および取決めに署名した。"]),
+    ("両国は合意した。\n2つの国が協力した。\n", ["両国は合意した。", "2つの国が協力した。"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", JOINS)
+def test_segment_line_broken_inside_a_sentence_is_one_block(segment, text, expected):
+    doc = segment(text)
+    assert [b.text for b in doc.blocks] == expected
+    assert all(text[b.start:b.end] == b.text for b in doc.blocks)
+
+
+def test_segment_joined_block_reads_a_meeting_sentence_whole(run_text):
+    text = "2019年5月、山田防衛大臣は英国を訪問し、スミス国防大臣(当時)\n2と会談を行った。\n"
+    doc = run_text(text)
+    assert len(doc.blocks) == 1 and len(doc.sentences) == 1
+    assert doc.sentences[0].text == text.strip()
+    assert {p.name for p in doc.people} == {"山田", "スミス"}

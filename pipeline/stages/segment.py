@@ -28,7 +28,7 @@ class PageTitleRule(Rule):
     """A line that repeats an item of a breadcrumb line is the page's title (an unnumbered heading)."""
 
     breadcrumb_rules: tuple[str, ...]  # ids of the line rules that find breadcrumbs
-    separator: str = ">"
+    separator: str = " > "
 
 
 class CaptionCopyRule(Rule):
@@ -41,8 +41,8 @@ class CaptionCopyRule(Rule):
 
 
 class LineJoinRule(Rule):
-    """Two adjacent unclassified lines (no blank line between) that are one paragraph broken inside a
-    sentence: the first line matches `first`, the next matches `second`; they make one block."""
+    """Adjacent unclassified lines (no blank line between) that are one paragraph broken inside a
+    sentence: the block so far matches `first`, the next line matches `second`; they make one block."""
 
     first: Regex
     second: Regex
@@ -230,22 +230,22 @@ class Segmenter:
         """Adjacent unclassified lines that a join rule says are one broken paragraph become one
         block (its text keeps the line break)."""
         out_lines, out_kinds, out_found = [], [], []
-        last = None  # the folded last line of the block being built
+        open_block = False  # whether the last block may take the next line
         for line, kind, heading in zip(lines, kinds, found):
-            if (out_lines and last is not None and not kind[0] and heading is None
-                    and text.count("\n", out_lines[-1].end, line.start) == 1):
+            free = not kind[0] and heading is None
+            if open_block and free and text.count("\n", out_lines[-1].end, line.start) == 1:
+                block = out_lines[-1].norm.text
                 rule_id = next((rid for rid, first, second in self.joins
-                                if first.search(last.text) and second.search(line.norm.text)), None)
+                                if first.search(block) and second.search(line.norm.text)), None)
                 if rule_id:
                     begin = out_lines[-1].start
                     out_lines[-1] = _Line(begin, line.end, NormText.of(text[begin:line.end], begin))
                     out_kinds[-1] = ("paragraph", rule_id)
-                    last = line.norm
                     continue
             out_lines.append(line)
             out_kinds.append(kind)
             out_found.append(heading)
-            last = line.norm if not kind[0] and heading is None else None
+            open_block = free
         return out_lines, out_kinds, out_found
 
     def _mark_caption_copies(self, lines: list[_Line], kinds: list[tuple[str, str]], found: list) -> None:
