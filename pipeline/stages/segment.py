@@ -41,11 +41,12 @@ class CaptionCopyRule(Rule):
 
 
 class LineJoinRule(Rule):
-    """Adjacent unclassified lines (no blank line between) that are one paragraph broken inside a
-    sentence: the block so far matches `first`, the next line matches `second`; they make one block."""
+    """Unclassified lines that are one paragraph broken inside a sentence: the block so far matches
+    `first`, the next line (adjacent, or after at most `max_blank_lines`) matches `second`."""
 
     first: Regex
     second: Regex
+    max_blank_lines: int = 0  # blank lines allowed between the two
 
 
 class BlockRules(Strict):
@@ -162,7 +163,7 @@ class Segmenter:
         self.caption_cues = [CompiledPattern.of(r.id, r.pattern) for r in blocks.caption_cues]
         self.page_title = blocks.page_title
         self.copies = blocks.caption_copies
-        self.joins = [(r.id, CompiledPattern.of(r.id, r.first), CompiledPattern.of(r.id, r.second))
+        self.joins = [(r.id, CompiledPattern.of(r.id, r.first), CompiledPattern.of(r.id, r.second), r.max_blank_lines)
                       for r in blocks.joins]
         self.min_list_run = headings.min_list_run
         self.max_line = blocks.max_line_length
@@ -227,16 +228,16 @@ class Segmenter:
         return replace(doc, blocks=tuple(blocks), sections=built, sentences=sentences)
 
     def _join_broken_lines(self, text: str, lines: list[_Line], kinds: list[tuple[str, str]], found: list):
-        """Adjacent unclassified lines that a join rule says are one broken paragraph become one
-        block (its text keeps the line break)."""
+        """Unclassified lines that a join rule says are one broken paragraph (adjacent, or with at most
+        its `max_blank_lines` between) become one block (its text keeps the line breaks)."""
         out_lines, out_kinds, out_found = [], [], []
         open_block = False  # whether the last block may take the next line
         for line, kind, heading in zip(lines, kinds, found):
             free = not kind[0] and heading is None
-            if open_block and free and text.count("\n", out_lines[-1].end, line.start) == 1:
-                block = out_lines[-1].norm.text
-                rule_id = next((rid for rid, first, second in self.joins
-                                if first.search(block) and second.search(line.norm.text)), None)
+            if open_block and free:
+                block, blank = out_lines[-1].norm.text, text.count("\n", out_lines[-1].end, line.start) - 1
+                rule_id = next((rid for rid, first, second, most in self.joins if blank <= most
+                                and first.search(block) and second.search(line.norm.text)), None)
                 if rule_id:
                     begin = out_lines[-1].start
                     out_lines[-1] = _Line(begin, line.end, NormText.of(text[begin:line.end], begin))
