@@ -228,3 +228,14 @@ def test_segment_joined_block_reads_a_meeting_sentence_whole(run_text):
     assert len(doc.blocks) == 1 and len(doc.sentences) == 1
     assert doc.sentences[0].text == text.strip()
     assert {p.name for p in doc.people} == {"山田", "スミス"}
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("(図表I-2-4-8参照)", "figure_ref"),
+    ("図表 III-1-2 各国の国防費", "figure_ref"),
+    ("資料62(防衛装備移転三原則)", "document_ref"),
+    ("(図表I-2-4-8参照)のとおり、活動は活発化した。", "paragraph"),
+    ("資料を見よ。", "paragraph"),
+])
+def test_segment_figure_and_document_pointers(segment, line, kind):
+    assert kinds(segment(line + "\n")) == [kind]
