@@ -159,7 +159,10 @@ class Segmenter:
     def __init__(self, rules: Rules):
         blocks: BlockRules = rules.get("blocks")
         headings: HeadingRules = rules.get("headings")
-        self.block_rules = [(r.kind, CompiledPattern.of(r.id, r.pattern)) for r in blocks.rules]
+        # a pattern anchored with ^ only matches at 0: `match` says so at once, where `search`
+        # would try every position of a long line
+        self.block_rules = [(r.kind, CompiledPattern.of(r.id, r.pattern), r.pattern.startswith("^"))
+                            for r in blocks.rules]
         self.caption_cues = [CompiledPattern.of(r.id, r.pattern) for r in blocks.caption_cues]
         self.page_title = blocks.page_title
         self.copies = blocks.caption_copies
@@ -177,8 +180,8 @@ class Segmenter:
     def _line_kind(self, line: _Line) -> tuple[str, str]:
         if len(line.norm.text) > self.max_line:
             return "paragraph", ""
-        for kind, pattern in self.block_rules:
-            if pattern.search(line.norm.text):
+        for kind, pattern, anchored in self.block_rules:
+            if (pattern.match if anchored else pattern.search)(line.norm.text):
                 return kind, pattern.rule_id
         return "", ""
 
