@@ -151,6 +151,11 @@ class Meeting:
     end: int
     text: str
     rule: str
+    source: str = "heading"  # heading|prose|caption: where the session was first found
+    counterparts: str = ""  # ISO codes (or organisation codes) of the sides other than Japan, "|"-joined, sorted
+    host: str = ""  # the side that hosted the session, when the text says
+    consult_mode: str = ""  # PLOVER CONSULT mode: phone|multilateral|third-party|visit, or empty
+    account: tuple[int, ...] = ()  # sentence ids that tell this session (clauses and venues there belong to it)
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,8 @@ class Document:
             groups.setdefault(t.sentence_id, []).append(t)
         return {k: tuple(v) for k, v in groups.items()}
 
-    def extractable_sentences(self) -> tuple[Sentence, ...]:
-        """Sentences of blocks that yield entities (not caption copies, boilerplate or figure refs)."""
-        skip = {"caption_duplicate", "boilerplate", "figure_ref"}
+    def extractable_sentences(self, *, figures: bool = False) -> tuple[Sentence, ...]:
+        """Sentences of blocks that yield entities (not caption copies, boilerplate or figure refs);
+        `figures=True` keeps figure refs (a figure's title dates its table: `図表5-2-3 …(昨年以降)`)."""
+        skip = {"caption_duplicate", "boilerplate"} | (set() if figures else {"figure_ref"})
         return tuple(s for s in self.sentences if self.block(s.block_id).kind not in skip)
