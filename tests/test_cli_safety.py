@@ -249,7 +249,8 @@ def test_check_rules_runs_every_rule_example(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "are valid" in out and " rule examples and counter-examples behave" in out
     text = (rules / "headings.yaml").read_text(encoding="utf-8")
-    broken = text.replace("counter_examples: [", 'counter_examples: ["第I部 総論", ', 1)  # heading.part
+    at = text.index("counter_examples: [", text.index("- id: heading.part"))
+    broken = text[:at] + 'counter_examples: ["第I部 総論", ' + text[at + len("counter_examples: ["):]
     assert broken != text
     (rules / "headings.yaml").write_text(broken, encoding="utf-8")
     assert main(["check-rules", "--rules", str(rules)]) == 1
