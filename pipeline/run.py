@@ -19,12 +19,6 @@ from .reader import list_raw, read_raw
 from .ruleset import Rules, load_rules
 from .tables import DocTables, doc_tables, drop_broken_rows, write_doc_tables
 
-# the rule files each stage reads (rules.get); a rule file listed for no stage counts for all of them
-STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
-    "segment": ("blocks", "headings"), "tokenize": (), "ner": ("ner",), "dates": ("dates",),
-    "people": ("people", "persons"), "venues": ("venues", "people"), "meetings": ("meetings",),
-    "clauses": ("clauses",)}
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -38,48 +32,16 @@ class Settings:
     cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
 
 
-class _ReadLog:
-    """The rules as one stage sees them while it is built: records the files it reads (`get`),
-    so the stage cache keys follow what the code really reads, not only STAGE_RULE_FILES."""
-
-    def __init__(self, rules: Rules, read: set[str]):
-        self._rules, self._read = rules, read
-
-    def get(self, name: str):
-        self._read.add(name)
-        return self._rules.get(name)
-
-    def __getattr__(self, attr: str):
-        return getattr(self._rules, attr)
-
-
 class Extractor:
-    """All stages, built once per process: `extract(doc)` runs them in order."""
+    """All stages, built once per process in the order their declarations give
+    (`pipeline.stages.registry`): `extract(doc)` runs them in order."""
 
     def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None):
-        from .stages.clauses import ClauseStage
-        from .stages.dates import DateStage
-        from .stages.meetings import MeetingStage
-        from .stages.people import PeopleStage
-        from .stages.segment import Segmenter
-        from .stages.tokenize import Tokenizer
-        from .stages.venues import VenueStage
+        from .stages import registry
 
         self.rules = rules
-        self.reads: dict[str, set[str]] = {}  # stage -> the rule files it read while being built
-
-        def log(name: str) -> _ReadLog:
-            return _ReadLog(rules, self.reads.setdefault(name, set()))
-
-        stages = [("segment", Segmenter(log("segment"))), ("tokenize", Tokenizer(cache_dir=cache_dir))]
-        if ner:
-            from .stages.ner import NerModel
-
-            stages.append(("ner", NerModel(log("ner"), cache_dir=cache_dir)))
-        stages += [("dates", DateStage(log("dates"))), ("people", PeopleStage(log("people"))),
-                   ("venues", VenueStage(log("venues"))), ("meetings", MeetingStage(log("meetings"))),
-                   ("clauses", ClauseStage(log("clauses")))]
-        self.stages = stages
+        self.specs = tuple(spec for spec in registry() if ner or spec.name != "ner")
+        self.stages = [(spec.name, spec.build(rules, cache_dir)) for spec in self.specs]
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:
@@ -93,14 +55,13 @@ class Extractor:
         from .cache import content_key
         from .stagecache import rules_fingerprint
 
-        def reads(name: str) -> tuple[str, ...]:  # declared and observed; an unknown stage reads everything
-            return tuple(sorted(set(STAGE_RULE_FILES.get(name, tuple(self.rules.files))) | self.reads.get(name, set())))
-
-        read = {n for name, _ in self.stages for n in reads(name)}
-        key = content_key("pipeline", rules_fingerprint(self.rules, tuple(n for n in self.rules.files if n not in read)))
+        read = {n for spec in self.specs for n in spec.rule_files}
+        unread = tuple(n for n in self.rules.files if n not in read)  # e.g. ner.yaml with NER off
+        key = content_key("pipeline", rules_fingerprint(self.rules, unread))
         keys = []
-        for name, stage in self.stages:
-            key = content_key(key, name, rules_fingerprint(self.rules, reads(name)), str(getattr(stage, "version", "")))
+        for spec, (name, stage) in zip(self.specs, self.stages):
+            key = content_key(key, name, rules_fingerprint(self.rules, spec.rule_files),
+                              str(getattr(stage, "version", "")))
             keys.append(key)
         return keys
 

@@ -20,6 +20,7 @@ from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText, folded
 from .segment import BLOCK_KINDS
+from . import stage
 
 PERSON = "\ue000"  # one character standing for a person mention in the subject view
 BLANK = "\ue001"  # a character inside a quotation in the subject view
@@ -91,7 +92,6 @@ class ClauseRules(Strict):
         return self
 
 
-RULE_SCHEMAS = {"clauses": ClauseRules}
 
 
 @dataclass(frozen=True)
@@ -210,6 +210,8 @@ def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
     return spans
 
 
+@stage("clauses", rules={"clauses": ClauseRules}, assigns=("clauses",),
+       requires=("text", "sections", "sentences", "blocks", "tokens", "dates", "people", "meetings"))
 class ClauseStage:
     """Sets `doc.clauses`: one row per outcome predicate, with type, actor, content and meeting."""
 

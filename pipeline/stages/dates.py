@@ -22,6 +22,7 @@ from ..document import DateMention, Document, TraceEvent
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from . import stage
 
 STAGE = "dates"
 GRANULARITIES = ("year", "month", "day")
@@ -99,7 +100,6 @@ class DateRules(Strict):
         return self
 
 
-RULE_SCHEMAS = {"dates": DateRules}
 
 
 def _alternation(words) -> str:
@@ -211,6 +211,7 @@ class Candidate:
     modifier_rule: str = ""
 
 
+@stage("dates", rules={"dates": DateRules}, requires=("text", "edition", "sentences", "blocks"), assigns=("dates",))
 class DateStage:
     """Finds date expressions in extractable sentences and resolves them in reading order."""
 

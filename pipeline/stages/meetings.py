@@ -17,6 +17,7 @@ from ..document import DateMention, Document, Meeting, PersonMention, Section, S
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 from .segment import BLOCK_KINDS
+from . import stage
 
 
 class MeetingRule(Rule):
@@ -37,7 +38,6 @@ class MeetingRules(Strict):
     paragraph_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph",)
 
 
-RULE_SCHEMAS = {"meetings": MeetingRules}
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ def top_parens(text: str) -> list[_Paren]:
     return out
 
 
+@stage("meetings", rules={"meetings": MeetingRules}, assigns=("meetings", "venues"),
+       requires=("text", "sections", "sentences", "blocks", "dates", "people", "venues"))
 class MeetingStage:
     """Sets `doc.meetings` and the `meeting_id` of the venues inside each meeting's section."""
 
@@ -283,4 +285,4 @@ def _venue_name(doc: Document, span: tuple[int, int], fallback: str) -> str:
     return inside[0].name if inside else fallback
 
 
-__all__ = ["MeetingStage", "MeetingRules", "RULE_SCHEMAS", "PersonMention"]
+__all__ = ["MeetingStage", "MeetingRules", "PersonMention"]

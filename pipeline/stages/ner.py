@@ -26,6 +26,7 @@ from ..cache import DocCache, content_key, memoized
 from ..document import Document, Entity, Sentence
 from ..ruleset import CompiledPattern, Regex, Rules, Strict
 from ..textnorm import NormText
+from . import stage
 
 MAX_BYTES = 40_000  # SudachiPy refuses more than 49,149 UTF-8 bytes per call
 BATCH_SIZE = 64  # small batches: same speed, a fraction of the memory of spaCy's default
@@ -54,7 +55,6 @@ class NerRules(Strict):
     edge: int = 2  # entities starting/ending this close to a cut edge are dropped
 
 
-RULE_SCHEMAS = {"ner": NerRules}
 
 
 def byte_chunks(text: str, limit: int = MAX_BYTES) -> list[tuple[int, int]]:
@@ -127,6 +127,7 @@ def _valid_spans(value) -> bool:
         and isinstance(r[2], str) and r[2] for r in value)
 
 
+@stage("ner", rules={"ner": NerRules}, requires=("sentences", "blocks"), assigns=("entities",), cached=True)
 class NerModel:
     """ja_ginza loaded once; `__call__(doc)` adds `doc.entities` found in the chosen windows."""
 

@@ -25,6 +25,7 @@ from ..overlap import resolve
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from . import stage
 
 MAX_TITLE = 24  # characters a title may span
 MAX_MARKER = 12
@@ -74,7 +75,6 @@ class PersonRegistry(Strict):
     persons: tuple[PersonEntry, ...] = ()
 
 
-RULE_SCHEMAS = {"people": PeopleRules, "persons": PersonRegistry}
 
 PERSON_LABELS = ("Person",)
 
@@ -114,6 +114,8 @@ def name_key(name: str) -> str:
     return name
 
 
+@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry},
+       requires=("text", "sections", "sentences", "blocks", "tokens", "entities"), assigns=("people",))
 class PeopleStage:
     """Adds `doc.people`."""
 

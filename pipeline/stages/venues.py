@@ -19,6 +19,7 @@ from ..document import Document, Entity, Sentence, Token, TraceEvent, VenueMenti
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from . import stage
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "Country", "City", "Province", "Location", "GPE_Other",
                           "Location_Other", "Facility", "Facility_Other", "Geological_Region", "Geological_Region_Other",
@@ -61,7 +62,6 @@ class VenueRules(Strict):
     gazetteer: tuple[Place, ...] = ()
 
 
-RULE_SCHEMAS = {"venues": VenueRules}
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ class Candidate:
     reading: Reading
 
 
+@stage("venues", rules={"venues": VenueRules}, reads=("people",),
+       requires=("text", "sentences", "blocks", "tokens", "entities", "people"), assigns=("venues",))
 class VenueStage:
     """Adds `doc.venues` (meeting_id left empty)."""
 
