@@ -89,8 +89,9 @@ def test_registry_stages_assign_only_what_they_declare(extractor):
         doc = after
 
 
-def test_registry_importing_a_stage_imports_no_other_stage():
-    code = ("import sys, pipeline.stages.people; "
+@pytest.mark.parametrize("module", sorted(p.stem for p in (ROOT / "pipeline" / "stages").glob("[!_]*.py")))
+def test_registry_importing_a_stage_imports_no_other_stage(module):
+    code = (f"import sys, pipeline.stages.{module}; "
             "print(sorted(m for m in sys.modules if m.startswith('pipeline.stages.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "['pipeline.stages.people']"
+    assert out.stdout.strip() == f"['pipeline.stages.{module}']"

@@ -18,14 +18,13 @@ from typing import Literal
 import regex
 from pydantic import model_validator
 
-from ..document import DateMention, Document, TraceEvent
+from ..document import DATE_MODIFIERS, GRANULARITIES, DateMention, Document, TraceEvent
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 from . import stage
 
 STAGE = "dates"
-GRANULARITIES = ("year", "month", "day")
 _FRAGMENT = regex.compile(r"\{@(\w+)\}")
 _MAX_EXPANSION = 20
 
@@ -49,20 +48,20 @@ class DatePattern(Rule):
 
 class RelativeWord(Rule):
     word: str
-    unit: Literal["year", "month", "day"]
+    unit: Literal[GRANULARITIES]
     offset: int
     fiscal: bool = False
 
 
 class ModifierRule(Rule):
-    modifier: Literal["from", "until", "approx"]
+    modifier: Literal[DATE_MODIFIERS]
     words: tuple[str, ...]
 
 
 class RangeRule(Rule):
     connector: str
-    first: Literal["from", "until", "approx", ""] = "from"
-    second: Literal["from", "until", "approx", ""] = "until"
+    first: Literal[DATE_MODIFIERS + ("",)] = "from"
+    second: Literal[DATE_MODIFIERS + ("",)] = "until"
 
 
 class Guard(Strict):

@@ -13,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..document import DateMention, Document, Meeting, PersonMention, Section, Sentence, TraceEvent, VenueMention
+from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, Meeting, PersonMention, Section, Sentence,
+                        TraceEvent, VenueMention)
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
-from .segment import BLOCK_KINDS
 from . import stage
 
 
 class MeetingRule(Rule):
-    mode: Literal["in_person", "telephone", "video"]
+    mode: Literal[MEETING_MODES]
     pattern: Regex
     needs_date: bool = False
 
@@ -33,7 +33,7 @@ class MeetingRules(Strict):
     not_venue: Regex = ""
     opening_cue: Regex = ""
     not_participant_after: Regex = ""
-    no_venue_modes: tuple[Literal["in_person", "telephone", "video"], ...] = ("telephone", "video")
+    no_venue_modes: tuple[Literal[MEETING_MODES], ...] = ("telephone", "video")
     venue_after_date: Regex = r"^\s*\(([^()]*)\)"
     paragraph_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph",)
 

@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..document import Block, Document, Section, Sentence
+from ..document import BLOCK_KINDS, Block, Document, Section, Sentence
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 from . import stage
-
-BLOCK_KINDS = ("heading", "paragraph", "figure_ref", "document_ref", "caption", "caption_duplicate",
-               "footnote", "boilerplate")
 
 
 class LineRule(Rule):
