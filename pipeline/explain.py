@@ -14,13 +14,13 @@ With --text, the same for a piece of text, as a one-document input.
 from __future__ import annotations
 
 import argparse
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .document import Document
 from .errors import InputError
+from .load import read_rows
 
 COMMAND = "explain"
 
@@ -163,8 +163,7 @@ def read_row(out_dir: Path, table: str, number: int) -> dict[str, str]:
     path = Path(out_dir) / f"{table.removesuffix('.csv')}.csv"
     if not path.is_file():
         raise InputError(str(path), "no such output table (run `make extract` first?)")
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = read_rows(path)[1]
     if not 1 <= number <= len(rows):
         raise InputError(str(path), f"row {number} out of range: the table has {len(rows)} data rows")
     return rows[number - 1]

@@ -10,7 +10,6 @@ removed per table since the previous run (`tables.previous_dir`). Nothing re-run
 from __future__ import annotations
 
 import argparse
-import csv
 import html
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import PipelineError
+from .load import read_rows
 from .reader import read_raw
 from .tables import previous_dir
 
@@ -80,16 +80,6 @@ class TableDiff:
 
 
 # ---------------------------------------------------------------------------------------- tables
-
-def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """A CSV table as (header, rows); a missing file is an empty table."""
-    if not path.exists():
-        return [], []
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = [dict(r) for r in reader]
-        return list(reader.fieldnames or []), rows
-
 
 def _int(value: str | None) -> int | None:
     try:
@@ -398,8 +388,8 @@ def diff_tables(current: Path, previous: Path | None) -> list[TableDiff]:
                    | ({p.stem for p in previous.glob("*.csv")} if previous and previous.is_dir() else set()))
     out = []
     for name in names:
-        head_now, now = read_table(current / f"{name}.csv")
-        head_prev, prev = read_table(previous / f"{name}.csv") if previous else ([], [])
+        head_now, now = read_rows(current / f"{name}.csv")
+        head_prev, prev = read_rows(previous / f"{name}.csv") if previous else ([], [])
         cols = [c for c in head_now if c in head_prev] if head_now and head_prev else (head_now or head_prev)
         key = _diff_key(cols)
 
@@ -570,7 +560,7 @@ def build_report(*, output: Path, raw: Path, out: Path, previous: Path | None) -
     output, raw, out = Path(output), Path(raw), Path(out)
     if not output.is_dir():
         raise PipelineError(f"{output}: no such output folder (run `make extract` first)")
-    tables = {name: read_table(output / f"{name}.csv")[1]
+    tables = {name: read_rows(output / f"{name}.csv")[1]
               for name in ("documents", "sections", "blocks", "dates", "people", "venues", "clauses", "meetings")}
     doc_ids = sorted({r.get("doc_id", "") for rows in tables.values() for r in rows} - {""})
     by_doc = {name: _by_doc(rows) for name, rows in tables.items()}

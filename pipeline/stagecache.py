@@ -25,24 +25,20 @@ the cache is a local folder of the user's own runs).
 from __future__ import annotations
 
 import hashlib
-import json
 import pickle
-import zlib
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .cache import content_key, write_atomically
+from .cache import content_key, stamped, unstamped, write_atomically
 from .document import Document
-
-FORMAT = 1
 
 
 def code_version() -> str:
-    """A hash of every source file of the `pipeline` package (any code change misses the cache)."""
+    """A hash of every source and data file of the `pipeline` package (any change misses the cache)."""
     root = Path(__file__).resolve().parent
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json")):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -90,14 +86,8 @@ class StageCache:
         except OSError:
             return None
         try:
-            head, _, payload = data.partition(b"\n")
-            header = json.loads(head)
-            if (not isinstance(header, dict) or header.get("format") != FORMAT
-                    or header.get("version") != self.version or header.get("doc_id") != doc_id
-                    or header.get("content") != content or header.get("key", "") != key
-                    or header.get("crc32") != zlib.crc32(payload)):
-                return None
-            return pickle.loads(payload)  # noqa: S301 - the user's own local cache, checksummed
+            payload = unstamped(data, self._fields(doc_id, content, key))
+            return None if payload is None else pickle.loads(payload)  # noqa: S301 - own local cache, checksummed
         except Exception:  # noqa: BLE001 - any damage means: recompute
             self.stats["bad_files"] += 1
             return None
@@ -108,6 +98,7 @@ class StageCache:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except pickle.PicklingError:
             return
-        header = json.dumps({"format": FORMAT, "version": self.version, "doc_id": doc_id, "content": content,
-                             "key": key, "crc32": zlib.crc32(payload)}, ensure_ascii=False).encode("utf-8")
-        write_atomically(self._path(doc_id, kind), header + b"\n" + payload)
+        write_atomically(self._path(doc_id, kind), stamped(self._fields(doc_id, content, key), payload))
+
+    def _fields(self, doc_id: str, content: str, key: str) -> dict[str, str]:
+        return {"version": self.version, "doc_id": doc_id, "content": content, "key": key}

@@ -25,6 +25,7 @@ from ..overlap import resolve
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from ..textnorm import is_han as _is_han
 from . import stage
 
 MAX_TITLE = 24  # characters a title may span
@@ -430,10 +431,6 @@ class PeopleStage:
             if (name in entry.names or key in entry.names) and (not entry.titles or title in entry.titles):
                 return entry
         return None
-
-
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c in "々〆"
 
 
 def _is_kana_name_char(c: str) -> bool:

@@ -19,6 +19,7 @@ from ..document import Document, Entity, Sentence, Token, TraceEvent, VenueMenti
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from ..textnorm import is_han as _is_han
 from . import stage
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "Country", "City", "Province", "Location", "GPE_Other",
@@ -332,10 +333,6 @@ class VenueStage:
                                        c.norm.raw_text(c.name_start, c.name_end), c.country, None, source, c.cue))
         venues.sort(key=lambda v: (v.start, v.end))
         return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace))
-
-
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c in "々〆"
 
 
 def _is_kana(c: str) -> bool:
