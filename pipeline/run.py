@@ -10,14 +10,15 @@ from __future__ import annotations
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .document import Document
 from .errors import InputError, PipelineError, StageError
 from .reader import list_raw, read_raw
 from .ruleset import Rules, load_rules
-from .tables import DocTables, doc_tables, drop_broken_rows, write_doc_tables
+from .tables import DocTables, render, write_doc_tables
 
 
 @dataclass(frozen=True)
@@ -84,62 +85,14 @@ class Extractor:
         return doc
 
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
-        """The document's CSV rows and the warnings about rows dropped as broken.
+        """The document's CSV rows and the warnings about rows dropped as broken (`tables.render`).
 
-        With a cache: the finished rows when no stage's key changed, else the stages whose
-        keys still match are restored from their stored outputs and only the rest run."""
-        cache = self.stage_cache
-        if cache is None:
-            out, dropped = drop_broken_rows(self.extract(doc))
-            return doc_tables(out), dropped
-        from .stagecache import delta, doc_content_key
-        from .tables import TABLES, document_text, table_text
-
-        content, final = doc_content_key(doc), self.stage_keys[-1]
-        stored = cache.load(doc.doc_id, "tables", content)
-        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
-                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
-            stored = {"final": None, "tables": {}, "dropped": (), "document": ""}
-        old = stored["tables"]
-        if stored["final"] == final and all(isinstance(old.get(t), tuple) and len(old[t]) == 3 for t in TABLES):
-            cache.stats["tables_hits"] += 1
-            return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
-                             stored["document"]), stored["dropped"]
-        producer: dict[str, str] = {}  # Document field -> key of the stage that last changed it
-        restored = 0
-        for i, key in enumerate(self.stage_keys):
-            change = cache.load(doc.doc_id, f"s{i}", content, key)
-            if not isinstance(change, dict):
-                break
-            try:
-                doc = replace(doc, **change)
-            except Exception:  # noqa: BLE001 - a damaged entry: run this stage and the rest
-                break
-            producer.update(dict.fromkeys(change, key))
-            restored += 1
-        cache.stats["stage_hits"] += restored
-        for i in range(restored, len(self.stages)):
-            (name, stage), key = self.stages[i], self.stage_keys[i]
-            before = doc
-            doc = self._run(name, stage, doc)
-            change = delta(before, doc)
-            cache.save(doc.doc_id, f"s{i}", content, change, key)
-            producer.update(dict.fromkeys(change, key))
-            cache.stats["stage_runs"] += 1
-        out, dropped = drop_broken_rows(doc)  # a stage bug must not write rows that break the offsets
-        texts, counts, entries = {}, {}, {}
-        for table, (attr, _) in TABLES.items():
-            key = producer.get(attr, "input") if not dropped else None
-            hit = old.get(table)
-            if key is not None and isinstance(hit, tuple) and len(hit) == 3 and hit[0] == key:
-                texts[table], counts[table] = hit[1], hit[2]
-            else:
-                texts[table], counts[table] = table_text(out, table)
-            entries[table] = (key, texts[table], counts[table])
-        tables = DocTables(doc.doc_id, texts, counts, document_text(out))
-        cache.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
-                                                   "document": tables.document})
-        return tables, dropped
+        With a cache, `StageCache.extract_tables` wraps the stage calls from outside: it
+        restores what is still valid and runs only the rest."""
+        if self.stage_cache is None:
+            return render(self.extract(doc))
+        steps = [(key, partial(self._run, name, stage)) for (name, stage), key in zip(self.stages, self.stage_keys)]
+        return self.stage_cache.extract_tables(doc, steps)
 
 
 _WORKER: Extractor | None = None

@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .document import Document
 
@@ -126,12 +126,17 @@ def document_text(doc: Document) -> str:
     return _csv_text([document_row(doc)])
 
 
-def doc_tables(doc: Document) -> DocTables:
-    """A document's CSV rows, formatted exactly as `write_tables` writes them."""
-    tables, counts = {}, {}
+def render(doc: Document, reuse: Callable[[str], tuple[str, int] | None] | None = None
+           ) -> tuple[DocTables, tuple[str, ...]]:
+    """A finished document's rows, rendered once: rows that break the offset invariant are dropped
+    (one warning per table, also in documents.csv), then each table becomes CSV text; `reuse(table)`
+    may give a table's stored (text, count) instead, and is not asked when a row was dropped."""
+    doc, dropped = drop_broken_rows(doc)
+    texts, counts = {}, {}
     for table in TABLES:
-        tables[table], counts[table] = table_text(doc, table)
-    return DocTables(doc.doc_id, tables, counts, document_text(doc))
+        hit = reuse(table) if reuse is not None and not dropped else None
+        texts[table], counts[table] = hit if hit is not None else table_text(doc, table)
+    return DocTables(doc.doc_id, texts, counts, document_text(doc)), dropped
 
 
 def broken_rows(doc: Document) -> list[tuple[str, object]]:
@@ -195,13 +200,6 @@ def _write_csv(path: Path, head: Iterable[str], rows: Iterable[Iterable[str]]) -
     with path.open("w", encoding="utf-8", newline="") as f:
         _write_rows(f, [list(head)])
         _write_rows(f, rows)
-
-
-def write_tables(out_dir: Path, docs: list[Document], failures: list[tuple[str, str, str]]) -> dict[str, int]:
-    """Write every table for `docs` (sorted by doc_id) and swap them in as `out_dir` atomically.
-
-    Returns the number of rows per table."""
-    return write_doc_tables(out_dir, [doc_tables(d) for d in docs], failures)
 
 
 def write_doc_tables(out_dir: Path, parts: list[DocTables], failures: list[tuple[str, str, str]]) -> dict[str, int]:

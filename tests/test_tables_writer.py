@@ -14,7 +14,13 @@ import pytest
 from pipeline import load
 from pipeline.document import Block, Document, Section, Sentence
 from pipeline import tables
-from pipeline.tables import TABLES, drop_broken_rows, neutralise, unneutralise, write_tables
+from pipeline.tables import TABLES, drop_broken_rows, neutralise, render, unneutralise, write_doc_tables
+
+
+def _write_tables(out, docs, failures):
+    """Every table of these documents, rendered and written as a run does."""
+    return write_doc_tables(out, [render(doc)[0] for doc in docs], failures)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "raw" / "2017" / "000_5aa69a72492d7d21.txt"
@@ -44,7 +50,7 @@ def test_neutralise_round_trip(value):
 def test_free_text_is_guarded_and_span_text_exact(tmp_path, value):
     line = value.replace("\n", " ").replace("\r", " ") or "x"  # a block is one line
     doc = doc_with(value or "t", line)
-    write_tables(tmp_path / "out", [doc], [])
+    _write_tables(tmp_path / "out", [doc], [])
     raw = pd.read_csv(tmp_path / "out" / "sections.csv", dtype=str, keep_default_na=False)
     assert not raw["title"][0].startswith(("=", "+", "-", "@", "\t", "\r"))
     blocks = pd.read_csv(tmp_path / "out" / "blocks.csv", dtype=str, keep_default_na=False)
@@ -59,7 +65,7 @@ def test_free_text_is_guarded_and_span_text_exact(tmp_path, value):
 
 def test_commas_quotes_newlines_round_trip_through_read_csv(tmp_path):
     title = 'a,"b",\nc\r\nd\'e'
-    write_tables(tmp_path / "out", [doc_with(title, "本文,「引用」\"です\"。")], [("2017/x", "read", 'bad "byte",\nhere')])
+    _write_tables(tmp_path / "out", [doc_with(title, "本文,「引用」\"です\"。")], [("2017/x", "read", 'bad "byte",\nhere')])
     sections = pd.read_csv(tmp_path / "out" / "sections.csv", dtype=str, keep_default_na=False)
     assert sections["title"][0] == title
     blocks = pd.read_csv(tmp_path / "out" / "blocks.csv", dtype=str, keep_default_na=False)
@@ -69,7 +75,7 @@ def test_commas_quotes_newlines_round_trip_through_read_csv(tmp_path):
 
 
 def test_every_table_is_written_with_its_header(tmp_path):
-    write_tables(tmp_path / "out", [], [])
+    _write_tables(tmp_path / "out", [], [])
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == sorted([f"{t}.csv" for t in TABLES] + ["documents.csv", "failures.csv"])
     for table, (_, columns) in TABLES.items():
@@ -88,7 +94,7 @@ def test_rows_breaking_offsets_are_dropped_with_a_warning():
 
 def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
     out = tmp_path / "output"
-    write_tables(out, [doc_with("旧", "旧い本文。")], [])
+    _write_tables(out, [doc_with("旧", "旧い本文。")], [])
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     real, calls = tables._write_csv, []
 
@@ -100,7 +106,7 @@ def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tables, "_write_csv", write_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        write_tables(out, [doc_with("新", "新しい本文。")], [])
+        _write_tables(out, [doc_with("新", "新しい本文。")], [])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]  # no temporary folder left
 
@@ -110,7 +116,7 @@ def test_stale_temporary_folders_of_dead_runs_are_removed(tmp_path):
     stale = tmp_path / f".output.tmp-{dead.stdout.strip()}-abc"
     stale.mkdir()
     (stale / "blocks.csv").write_text("half", encoding="utf-8")
-    write_tables(tmp_path / "output", [], [])
+    _write_tables(tmp_path / "output", [], [])
     assert not stale.exists()
     assert (tmp_path / "output" / "blocks.csv").exists()
 
@@ -132,7 +138,7 @@ def test_killed_run_leaves_previous_output_intact(tmp_path):
     for k in range(6):
         (raw / f"b_big{k}.txt").write_text((seed + "\n") * 20, encoding="utf-8")
     out = tmp_path / "output"
-    write_tables(out, [doc_with("旧", "旧い本文。")], [])
+    _write_tables(out, [doc_with("旧", "旧い本文。")], [])
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, "extract", "--raw", str(tmp_path / "raw"),
                              "--rules", str(ROOT / "rules"), "--out", str(out), "--jobs", "1", "--no-ner"],
