@@ -90,10 +90,10 @@ class DocCache:
         write_atomically(self.path(doc_id), stamped({"version": self.version, "doc_id": doc_id}, payload))
 
 
-def write_atomically(path: Path, data: bytes) -> bool:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to a temp file beside `path`, then rename it over `path` (never a half file).
 
-    A cache that cannot be written is no error: returns False and leaves no temp file."""
+    A cache that cannot be written is no error: nothing is written and no temp file is left."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,9 +102,8 @@ def write_atomically(path: Path, data: bytes) -> bool:
             fh.write(data)
         os.replace(tmp, path)
         tmp = None
-        return True
     except OSError:
-        return False
+        pass
     finally:
         if tmp is not None:
             try:

@@ -407,7 +407,7 @@ def format_problems(report: Report, *, tables: tuple[str, ...] = TABLES, limit: 
                 lines.append(f"  ... {len(rows) - limit} more")
     if lines:
         lines.append("\nwhy a row is missed or wrong: python -m pipeline explain --doc DOC_ID --span START:END "
-                     "(or: explain TABLE ROW)")
+                     "(or: explain TABLE DOC_ID:START:END for an output row)")
     return "\n".join(lines)
 
 

@@ -75,13 +75,9 @@ def unneutralise(value: str) -> str:
     return value[1:] if value.startswith(ESCAPE) and value[1:].startswith(FORMULA_START + (ESCAPE,)) else value
 
 
-def safe_cell(column: str, value) -> str:
-    text = cell(value)
-    return text if column in EXACT_COLUMNS else neutralise(text)
-
-
 def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
-    """The rows of one table over documents in the given order (cells as `safe_cell` makes them)."""
+    """The rows of one table over documents in the given order: each cell as `cell` makes it, and
+    `neutralise`d unless its column is in EXACT_COLUMNS."""
     attr, columns = TABLES[table]
     values = attrgetter(*columns)
     exact = [c in EXACT_COLUMNS for c in columns]
@@ -91,7 +87,7 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
         doc_id = neutralise(doc.doc_id)
         for record in getattr(doc, attr):
             row = [doc_id]
-            for value, keep in zip(values(record), exact):  # inlined safe_cell: this runs for every cell
+            for value, keep in zip(values(record), exact):  # cell + neutralise inlined: this runs for every cell
                 kind = value.__class__
                 text = value if kind is str else str(value) if kind is int else cell(value)
                 row.append(text if keep or not text.startswith(escape) else ESCAPE + text)

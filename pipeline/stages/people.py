@@ -28,7 +28,6 @@ from ..textnorm import NormText
 from ..textnorm import is_han as _is_han
 from . import stage
 
-MAX_TITLE = 24  # characters a title may span
 MAX_MARKER = 12
 
 

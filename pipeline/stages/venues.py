@@ -102,7 +102,7 @@ class VenueStage:
         self.context = CompiledPattern.of(r.context.id, r.context.pattern)
         self.place_char = CompiledPattern.of("venues.place_chars", r.place_chars)
         self.facility = CompiledPattern.of("venues.facility_suffix", r.facility_suffix)
-        self.event = CompiledPattern.of("venues.event_pattern", r.event_pattern)
+        self.event = CompiledPattern.of("venue.event_pattern", r.event_pattern)
         self.sea = CompiledPattern.of("venues.sea_pattern", r.sea_pattern)
         self.admin = CompiledPattern.of("venues.admin_prefix", r.admin_prefix)
         self.non_place_suffix = CompiledPattern.of("venues.non_place_suffix", r.non_place_suffix)
