@@ -1,14 +1,16 @@
 """Venues: the places where a meeting or an event took place.
 
-A CUE (において, で + an event verb, の機会に, を訪問, a place in brackets after a meeting date)
-points at a PLACE PHRASE: the run of kanji/katakana/latin letters before the cue (or inside
-the brackets), trimmed from the left to the longest part that reads as a place and extended
-over "XのY" when X is a place too. A phrase reads as a place by the gazetteer, a country
-marker + facility (米国防省), MeCab's 地名 tags, a katakana run that is not one dictionary
-common noun, a facility word after a place, or a GiNZA place entity. Topics (尖閣諸島),
-modes (電話, テレビ会議) and non-places (全国) are excluded. All of it is data in
-rules/venues.yaml; the country markers are shared with rules/people.yaml.
-`meeting_id` stays empty: the meetings stage links venues to meetings.
+A CUE (において, で + an event verb, an event's の機会に/の際に, を訪問, X訪問, に寄港, a place in
+brackets after a meeting date) points at a PLACE PHRASE: the run of kanji/katakana/latin letters
+before the cue (past a bracketed aside, a reading in kana or a latin gloss; or inside the
+brackets), trimmed from the left to the longest part that reads as a place and extended over
+"XのY" when X is a place too and over "X・Y" when X contains Y (中国広東省・湛江). Places joined
+to it by a coordinator (X、Y及びZを訪問) share the cue. A phrase reads as a place by the
+gazetteer, a country marker + facility (米国防省), MeCab's 地名 tags, a katakana run that is not
+one dictionary common noun, a facility word after a place, kanji with a reading in kana, or a
+GiNZA place entity. Topics (尖閣諸島), modes (電話, テレビ会議) and non-places (全国) are
+excluded. All of it is data in rules/venues.yaml; the country markers are shared with
+rules/people.yaml. `meeting_id` stays empty: the meetings stage links venues to meetings.
 """
 from __future__ import annotations
 
@@ -33,7 +35,9 @@ MAX_PHRASE = 30
 
 class Cue(Rule):
     pattern: Regex
-    requires: tuple[Literal["country", "state", "region", "city", "facility", "event", "sea"], ...] = ()
+    # kinds of place the cue accepts (all when empty); `place` is a MeCab 地名 or NER place, `name` a
+    # katakana/latin name no dictionary knows as a place
+    requires: tuple[Literal["country", "state", "region", "city", "facility", "event", "sea", "place", "name"], ...] = ()
 
 
 class PatternRule(Rule):
@@ -54,7 +58,13 @@ class VenueRules(Strict):
     facility_suffix: Regex
     event_pattern: Regex
     sea_pattern: Regex
+    sea_word: Regex = "(?!)"
+    event_placed: Regex = "(?!)"
     admin_prefix: Regex
+    container_suffix: Regex = "(?!)"
+    coordinator: Regex = "(?!)"
+    reading_aside: Regex = "(?!)"
+    gloss: Regex = "(?!)"
     kanji_default_country: CountryCode = ""
     non_place_suffix: Regex = "(?!)"
     topics: tuple[str, ...] = ()
@@ -104,8 +114,14 @@ class VenueStage:
         self.facility = CompiledPattern.of("venues.facility_suffix", r.facility_suffix)
         self.event = CompiledPattern.of("venue.event_pattern", r.event_pattern)
         self.sea = CompiledPattern.of("venues.sea_pattern", r.sea_pattern)
+        self.sea_word = CompiledPattern.of("venues.sea_word", r.sea_word)
+        self.event_placed = CompiledPattern.of("venues.event_placed", r.event_placed)
         self.admin = CompiledPattern.of("venues.admin_prefix", r.admin_prefix)
         self.non_place_suffix = CompiledPattern.of("venues.non_place_suffix", r.non_place_suffix)
+        self.container = CompiledPattern.of("venues.container_suffix", r.container_suffix)
+        self.coordinator = CompiledPattern.of("venues.coordinator", r.coordinator)
+        self.reading_aside = CompiledPattern.of("venues.reading_aside", r.reading_aside)
+        self.gloss = CompiledPattern.of("venues.gloss", r.gloss)
         self.markers = [(m.country, CompiledPattern.of(m.id, m.pattern), m.id) for m in people.markers if m.country]
         self.places: dict[str, Place] = {}
         for p in r.gazetteer:
@@ -136,7 +152,8 @@ class VenueStage:
                     return Reading("facility", code, ("venue.marker_facility", rid), ner)
         if self.event.search(s):
             return Reading("event", None, ("venue.event_pattern",), ner)
-        if self.sea.search(s) and toks and toks[0].pos3 == "地名":
+        if self.sea.search(s) and len(toks) >= 2 and self.sea_word.fullmatch(toks[-1].text) \
+                and any(t.pos3 == "地名" for t in toks[:-1]):  # 日本海, not the city 上海
             return Reading("sea", "", ("venue.sea_pattern",), ner)
         if toks and toks[0].pos2 == "固有名詞" and toks[0].pos3 == "地名" \
                 and all(t.pos1 in ("名詞", "接尾辞") for t in toks):
@@ -145,7 +162,7 @@ class VenueStage:
         if latin_kana and len(s) >= 2:
             if len(toks) == 1 and toks[0].pos2 == "普通名詞" and toks[0].lemma:
                 return "a dictionary common noun"
-            return Reading("place", None, ("venue.katakana_place",), ner)
+            return Reading("name", None, ("venue.katakana_place",), ner)  # a name, maybe not a place
         fac = self.facility.search(s)
         if fac and fac.start() > 0:
             head = s[:fac.start()]
@@ -168,11 +185,12 @@ class VenueStage:
             if k >= 0:
                 found.append((k + len(n), self.places[n]))
         found = [f for f in found if f[1].country]
-        if not found:
+        if not found and self.facility.search(s):
             for code, pat, _ in self.markers:
                 for n in range(1, min(4, len(s))):
                     if pat.fullmatch(s[:n]):
                         return code
+        if not found:
             return None
         return max(found, key=lambda f: f[0])[1].country
 
@@ -202,8 +220,10 @@ class VenueStage:
         def read(a: int, b: int) -> Reading | str:
             return self.reading(text[a:b], tokens_in(a, b), ner_covers(a, b))
 
-        def skip_aside(b: int) -> int:
-            """Move b before a bracketed aside that ends at it (シャングリラ会合(アジア安全保障会議)の機会に)."""
+        def skip_aside(b: int) -> tuple[int, bool]:
+            """Move b before an aside that ends at it: a bracket (シャングリラ会合(アジア安全保障会議)の機会に)
+            or a latin gloss after a colon (X本部:North Atlantic Treaty Organizationにおいて). The flag is
+            True when the bracket holds a reading in kana (湛江(たんこう)): the kanji before it are a name."""
             if b > 0 and text[b - 1] == ")":
                 depth, k = 0, b - 1
                 while k >= 0:
@@ -212,21 +232,33 @@ class VenueStage:
                         break
                     k -= 1
                 if k > 0 and b - k <= MAX_PHRASE:
-                    return k
-            return b
+                    return k, self.reading_aside.fullmatch(text[k:b]) is not None
+            window = max(0, b - 2 * MAX_PHRASE)
+            gloss = self.gloss.search(text[window:b])
+            if gloss is not None and window + gloss.start() > 0:
+                return window + gloss.start(), False
+            return b, False
 
-        def core(b: int, limit: int = 0) -> tuple[int, Reading] | tuple[None, str]:
-            """The longest place that ends at b, within the character run before b."""
+        def core(b: int, named: bool = False) -> tuple[int, Reading] | tuple[None, str]:
+            """The longest place that ends at b, within the character run before b; with `named`, the
+            kanji just before b are a place even when nothing else says so (they carry a reading)."""
             a = b
-            while a > limit and b - a < MAX_PHRASE and is_char(text[a - 1]):
+            while a > 0 and b - a < MAX_PHRASE and is_char(text[a - 1]):
                 a -= 1
+            han = b
+            while han > a and _is_han(text[han - 1]):
+                han -= 1
             why = "no place phrase before the cue"
             for s in range(a, b):
-                if s not in bounds:
+                if s not in bounds and not (named and s == han):
                     continue
+                if "・" in text[s:b] and not all(_is_kana(c) for c in text[s:b]):
+                    continue  # X・Y of kanji: read Y alone, then X (a container or another place)
                 r = read(s, b)
                 if isinstance(r, Reading):
                     return s, r
+                if named and s == han:
+                    return s, Reading("place", None, ("venue.reading_aside",))
                 if s == a:
                     why = r
             return None, why
@@ -235,66 +267,94 @@ class VenueStage:
             ra, rb = norm.raw_span(a, b)
             trace.append(TraceEvent("venues", rule_id, ra, rb, doc.text[ra:rb], "dropped", reason))
 
+        def build(cue: Cue, a: int, b: int, r: Reading, fired: list[str]) -> Candidate:
+            """The venue whose most specific place is text[a:b], read as `r`."""
+            name_start, name_end = a, b
+            country = r.country
+            fired = [cue.id, *r.rules, *fired]
+            # XのY: X is a place too -> the phrase starts at X; Y stays the name.
+            # X・Y likewise when X is a country, a state or a province (中国広東省・湛江).
+            while a >= 2 and text[a - 1] in "の・":
+                prev, pr = core(a - 1)
+                if prev is None or isinstance(pr, str) or pr.kind == "event":
+                    break
+                if text[a - 1] == "・" and pr.kind not in ("country", "state") \
+                        and not self.container.search(text[prev:a - 1]):
+                    break
+                if country is None and pr.country:
+                    country = pr.country
+                elif country is None:
+                    country = self.country_inside(text[prev:a - 1])
+                a = prev
+                fired.append("venue.of_place")
+            # XにあるY: X tells Y's country
+            ctx = self.context.search(text[max(0, a - 6):a])
+            if ctx is not None and country is None:
+                cb = max(0, a - 6) + ctx.start()
+                cs, cr = core(cb)
+                if cs is not None and not isinstance(cr, str):
+                    country = cr.country or self.country_inside(text[cs:cb])
+                    fired.append(self.rules.context.id)
+            if country is None:
+                country = self.country_inside(text[name_start:name_end])
+            if country is None and all(_is_han(c) for c in text[name_start:name_end]) \
+                    and r.kind in ("place", "facility") and "venue.reading_aside" not in r.rules:
+                country = self.rules.kanji_default_country
+                fired.append("venue.kanji_default_country")
+            # name: the most specific part
+            while True:
+                # a country written before a ・ (フランス・ビアリッツ -> ビアリッツ)
+                dot = text.find("・", name_start, name_end)
+                head = self.places.get(text[name_start:dot]) if dot > name_start else None
+                if head is not None and head.kind == "country" and name_end - dot - 1 >= 2:
+                    name_start = dot + 1
+                    fired.append("venue.country_prefix")
+                    continue
+                am = self.admin.match(text[name_start:name_end])
+                if am is None or am.end() == 0 or name_end - (name_start + am.end()) < 2:
+                    break
+                name_start += am.end()
+            return Candidate(sent, norm, a, b, name_start, name_end, country or "", "+".join(fired), r)
+
+        def fits(cue: Cue, a: int, b: int, r: Reading | str) -> bool:
+            if isinstance(r, str):
+                if b > a:
+                    drop(cue.id, a, b, r)
+                return False
+            if cue.requires and r.kind not in cue.requires:
+                drop(cue.id, a, b, f"cue needs a place of kind {'/'.join(cue.requires)}, not {r.kind}")
+                return False
+            if r.kind == "event" and self.event_placed.search(text[max(0, a - 4):a]):
+                drop(cue.id, a, b, "the event's own place is named before it (XでのY会議)")
+                return False
+            return True
+
         out: list[Candidate] = []
         for cue, pat in self.cues:
             for m in pat.finditer(text):
                 if "place" in pat.compiled.groupindex and m.group("place") is not None:
                     a, b = m.span("place")
                     r = read(a, b)
-                    start = a
                 else:
-                    b = skip_aside(m.start())
-                    start, r = core(b)
+                    b, named = skip_aside(m.start())
+                    start, r = core(b, named)
                     a = start if start is not None else b
-                if isinstance(r, str):
-                    if b > a:
-                        drop(cue.id, a, b, r)
+                if not fits(cue, a, b, r):
                     continue
-                if cue.requires and r.kind not in cue.requires:
-                    drop(cue.id, a, b, f"cue needs a place of kind {'/'.join(cue.requires)}, not {r.kind}")
-                    continue
-                name_start, name_end = a, b
-                country = r.country
-                fired = [cue.id, *r.rules]
-                # XのY: X is a place too -> the phrase starts at X; Y stays the name
-                while a >= 2 and text[a - 1] == "の":
-                    prev, pr = core(a - 1)
-                    if prev is None or isinstance(pr, str) or pr.kind == "event":
-                        break
-                    if country is None and pr.country:
-                        country = pr.country
-                    elif country is None:
-                        country = self.country_inside(text[prev:a - 1])
-                    a = prev
-                    fired.append("venue.of_place")
-                # XにあるY: X tells Y's country
-                ctx = self.context.search(text[max(0, a - 6):a])
-                if ctx is not None and country is None:
-                    cb = max(0, a - 6) + ctx.start()
-                    cs, cr = core(cb)
-                    if cs is not None and not isinstance(cr, str):
-                        country = cr.country or self.country_inside(text[cs:cb])
-                        fired.append(self.rules.context.id)
-                if country is None:
-                    country = self.country_inside(text[name_start:name_end])
-                if country is None and all(_is_han(c) for c in text[name_start:name_end]) \
-                        and r.kind in ("place", "facility"):
-                    country = self.rules.kanji_default_country
-                    fired.append("venue.kanji_default_country")
-                # name: the most specific part
+                found = build(cue, a, b, r, [])
+                out.append(found)
+                # places coordinated before it share the cue: X、Y及びZを訪問, 江田島・呉を訪問
                 while True:
-                    # a country written before a ・ (フランス・ビアリッツ -> ビアリッツ)
-                    dot = text.find("・", name_start, name_end)
-                    head = self.places.get(text[name_start:dot]) if dot > name_start else None
-                    if head is not None and head.kind == "country" and name_end - dot - 1 >= 2:
-                        name_start = dot + 1
-                        fired.append("venue.country_prefix")
-                        continue
-                    am = self.admin.match(text[name_start:name_end])
-                    if am is None or am.end() == 0 or name_end - (name_start + am.end()) < 2:
+                    sep = self.coordinator.search(text[max(0, found.start - 4):found.start])
+                    if sep is None:
                         break
-                    name_start += am.end()
-                out.append(Candidate(sent, norm, a, b, name_start, name_end, country or "", "+".join(fired), r))
+                    qb, named = skip_aside(found.start - len(sep.group()))
+                    qa, qr = core(qb, named)
+                    if qa is None or isinstance(qr, str) or not qr.rule_found or qr.kind == "event" \
+                            or not fits(cue, qa, qb, qr):
+                        break
+                    found = build(cue, qa, qb, qr, ["venue.coordinated"])
+                    out.append(found)
         return out
 
     # ------------------------------------------------------------------ the document
