@@ -26,8 +26,13 @@ check-rules: setup
 clean:
 	rm -rf $(VENV) output .output.previous .output.tmp-* .cache .pytest_cache .hypothesis *.egg-info
 
+# scores against tests/gold (and one line per document), then the ablation: the F1 the GiNZA model
+# adds on the development sets and the seconds it costs; the real pages of .realdev/ join when present
+REALDEV_GOLD ?= ../shared/realdev/gold
 eval: setup
-	$(BIN)/python -m pipeline eval --output output --gold tests/gold --raw raw
+	$(BIN)/python -m pipeline eval --output output --gold tests/gold --raw raw --per-doc
+	$(BIN)/python -m pipeline eval --ablation seed=raw:tests/gold --ablation dev=tests/data/dev/raw:tests/gold-dev \
+	  $(if $(wildcard .realdev/*),$(if $(wildcard $(REALDEV_GOLD)),--ablation realdev=.realdev:$(REALDEV_GOLD)))
 
 bench: setup
 	$(BIN)/python -m pipeline bench

@@ -160,6 +160,11 @@ class Meeting:
     end: int
     text: str
     rule: str
+    source: str = "heading"  # heading|prose|caption: where the session was first found
+    counterparts: str = ""  # ISO codes (or organisation codes) of the sides other than Japan, "|"-joined, sorted
+    host: str = ""  # the side that hosted the session, when the text says
+    consult_mode: str = ""  # PLOVER CONSULT mode: phone|multilateral|third-party|visit, or empty
+    account: tuple[int, ...] = ()  # sentence ids that tell this session (clauses and venues there belong to it)
 
 
 @dataclass(frozen=True)

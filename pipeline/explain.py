@@ -32,7 +32,8 @@ ROW_TABLES: dict[str, tuple[str, ...]] = {
     "dates": ("value", "granularity", "relative", "modifier"),
     "people": ("name", "title", "country", "former", "person_id", "source"),
     "venues": ("name", "country", "meeting_id", "source"),
-    "meetings": ("meeting_id", "title", "date", "venue", "participants", "mode"),
+    "meetings": ("meeting_id", "title", "date", "venue", "participants", "mode", "source", "counterparts", "host",
+                 "consult_mode"),
     "clauses": ("type", "actor", "meeting_id", "content"),
 }
 

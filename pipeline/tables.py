@@ -45,7 +45,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "clauses": ("clauses", ("section_id", "meeting_id", "sentence_id", "start", "end", "text", "type", "actor",
                             "content", "rule")),
     "meetings": ("meetings", ("section_id", "meeting_id", "meeting_no", "title", "date", "venue", "participants",
-                              "mode", "start", "end", "text", "rule")),
+                              "mode", "source", "counterparts", "host", "consult_mode", "start", "end", "text",
+                              "rule")),
 }
 DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings")
 FAILURE_COLUMNS = ("doc_id", "stage", "error")

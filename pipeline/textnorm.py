@@ -111,3 +111,17 @@ def _norm_of(cls: type, raw: str, offset: int) -> NormText:
 def folded(raw: str) -> str:
     """`NormText.of(raw).text` for short pieces (token surfaces), memoized."""
     return NormText._compute(raw, 0).text
+
+
+def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Inner spans [open+1, close) of balanced quotation pairs in `text`."""
+    opens = {p[0]: p[1] for p in pairs if len(p) == 2}
+    spans, stack = [], []
+    for i, c in enumerate(text):
+        if c in opens:
+            stack.append((opens[c], i))
+        elif stack and c == stack[-1][0]:
+            _, a = stack.pop()
+            if not stack:
+                spans.append((a + 1, i))
+    return spans

@@ -150,3 +150,51 @@ def test_project_gold_is_a_copy_of_shared(copy, original):
     shared = ROOT.parent / "shared" / original
     theirs = {p.relative_to(shared): p.read_bytes() for p in shared.rglob("*") if p.is_file()}
     assert mine == theirs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_same_meeting_scores_with_mode_counterparts_and_consult(tmp_path, seed):
+    """Gold that records mode, counterparts, host and consult_mode (as the real-page gold does) is
+    scored on them too, the same way: sessions with those fields changed, dropped and invented."""
+    rnd = random.Random(seed)
+    gold_dir, raw_dir = GOLD_SETS["seed"]
+    gold = tmp_path / "gold" / "doc"
+    gold.mkdir(parents=True)
+    meetings = read(next(gold_dir.iterdir()) / "meetings.csv")
+    columns = list(meetings[0]) + ["mode", "counterparts", "host", "consult_mode"]
+    for k, r in enumerate(meetings):
+        r.update(mode=("in_person", "telephone")[k % 2], counterparts=("US", "AU|US", "")[k % 3],
+                 host=("US", "", "JP")[k % 3], consult_mode=("visit", "phone", "")[k % 3])
+    write(gold / "meetings.csv", meetings, columns)
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = []
+    for r in meetings:
+        o = dict(r)
+        roll = rnd.random()
+        if roll < 0.15:
+            continue
+        field = rnd.choice(("mode", "counterparts", "host", "consult_mode", "venue", "none"))
+        if field != "none":
+            o[field] = {"counterparts": "US|GB", "mode": "video"}.get(field, o[field] + "x")
+        rows.append(o)
+    rows.append(dict(rnd.choice(meetings), date="1999-01-01"))
+    write(out / "meetings.csv", rows, columns)
+    mine = assert_same(out, tmp_path / "gold", raw_dir)
+    assert {"meetings.+mode", "meetings.+counterparts", "meetings.+consult"} <= set(mine["scores"])
+    assert any(mine["scores"][k]["hits"] < mine["scores"][k]["gold"]
+               for k in ("meetings.+mode", "meetings.+counterparts", "meetings.+consult"))
+
+
+@pytest.mark.model
+def test_eval_ablation_prints_what_each_component_adds_and_costs():
+    from pipeline.evaluate import ablation
+
+    text = ablation([("seed", ROOT / "raw", ROOT / "tests" / "gold")], ROOT / "rules")
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["set", "score", "rules"] and "rules + NER" in lines[0]
+    rows = {line.split()[1]: line.split()[2:] for line in lines[1:] if line.startswith("seed ")}
+    assert rows["meetings.date"] == ["1.000", "1.000", "+0.000"]
+    off, on, gain = (float(x) for x in rows["seconds"])
+    assert on > off > 0 and gain == pytest.approx(on - off, abs=0.11)
+    assert "parser" in lines[-1]

@@ -18,7 +18,7 @@ from pydantic import model_validator
 from ..document import BLOCK_KINDS, CLAUSE_TYPES, Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
-from ..textnorm import NormText, folded
+from ..textnorm import NormText, folded, quote_spans
 from . import stage
 
 PERSON = "\ue000"  # one character standing for a person mention in the subject view
@@ -194,20 +194,6 @@ def _starters(specs: tuple[_Spec, ...]) -> tuple[_Spec, ...]:
     return specs
 
 
-def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Inner spans [open+1, close) of balanced quotation pairs in `text`."""
-    opens = {p[0]: p[1] for p in pairs if len(p) == 2}
-    spans, stack = [], []
-    for i, c in enumerate(text):
-        if c in opens:
-            stack.append((opens[c], i))
-        elif stack and c == stack[-1][0]:
-            _, a = stack.pop()
-            if not stack:
-                spans.append((a + 1, i))
-    return spans
-
-
 @stage("clauses", rules={"clauses": ClauseRules}, assigns=("clauses",),
        requires=("text", "sections", "sentences", "blocks", "tokens", "dates", "people", "meetings"))
 class ClauseStage:
@@ -377,7 +363,18 @@ class ClauseStage:
             earlier = [p for p in people[:lo] if p.section_id == block.section_id]
             subjects = self._subjects(doc, block, people[lo:hi], earlier)
             clauses += self._assemble(doc, block, cands, subjects)
-        clauses = [replace(c, meeting_id=self._meeting_of(doc, c)) for c in clauses]
+        told: dict[int, list[Meeting]] = {}
+        by_section: dict[int, list[Meeting]] = {}
+        for m in doc.meetings:
+            for sid in m.account:
+                told.setdefault(sid, []).append(m)
+            if m.source == "heading" and m.section_id is not None:
+                by_section.setdefault(m.section_id, []).append(m)
+        dates_of: dict[int, list[str]] = {}
+        for d in doc.dates:
+            if d.value:
+                dates_of.setdefault(d.sentence_id, []).append(d.value)
+        clauses = [replace(c, meeting_id=self._meeting_of(doc, c, told, by_section, dates_of)) for c in clauses]
         return replace(doc, clauses=tuple(clauses), trace=doc.trace + tuple(trace))
 
     def _assemble(self, doc: Document, block: Block, cands: list[_Candidate],
@@ -428,27 +425,27 @@ class ClauseStage:
             text = "".join(pieces) + text[last:]
         return " ".join(text.split())
 
-    def _meeting_of(self, doc: Document, clause: Clause) -> int | None:
-        if not doc.meetings or clause.section_id is None:
+    def _meeting_of(self, doc: Document, clause: Clause, told: dict[int, list[Meeting]],
+                    by_section: dict[int, list[Meeting]], dates_of: dict[int, list[str]]) -> int | None:
+        """The session whose account holds the clause's sentence (a date in the sentence picks among
+        several), else the heading meeting of its section or an ancestor section."""
+        if not doc.meetings:
             return None
         sent = doc.sentence(clause.sentence_id)
         if doc.block(sent.block_id).kind not in self.cfg.meeting_block_kinds:
             return None
-        by_section: dict[int, list[Meeting]] = {}
-        for m in doc.meetings:
-            if m.section_id is not None:
-                by_section.setdefault(m.section_id, []).append(m)
+        sessions = told.get(clause.sentence_id)
         sid: int | None = clause.section_id
-        while sid is not None:
-            if sid in by_section:
-                sessions = by_section[sid]
-                hints = [d.value for d in doc.dates if d.sentence_id == clause.sentence_id and d.value]
-                for m in sessions:
-                    if any(m.date and m.date.startswith(h) for h in hints):
-                        return m.meeting_id
-                return sessions[0].meeting_id
+        while sessions is None and sid is not None:
+            sessions = by_section.get(sid)
             sid = doc.sections[sid - 1].parent_id
-        return None
+        if not sessions:
+            return None
+        hints = dates_of.get(clause.sentence_id, ())
+        for m in sessions:
+            if any(m.date and m.date.startswith(h) for h in hints):
+                return m.meeting_id
+        return sessions[0].meeting_id
 
 
 def _fold_between(text: str, a: int, b: int) -> str:

@@ -18,6 +18,7 @@ from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, Meeti
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 from . import stage
+from .meeting_prose import ProseReader, ProseRules, Session
 
 
 class MeetingRule(Rule):
@@ -36,6 +37,7 @@ class MeetingRules(Strict):
     no_venue_modes: tuple[Literal[MEETING_MODES], ...] = ("telephone", "video")
     venue_after_date: Regex = r"^\s*\(([^()]*)\)"
     paragraph_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph",)
+    prose: ProseRules | None = None
 
 
 
@@ -88,6 +90,15 @@ class MeetingStage:
         self.cue = c("opening_cue", cfg.opening_cue)
         self.not_participant = c("not_participant_after", cfg.not_participant_after)
         self.venue_after_date = CompiledPattern.of("meetings.venue_after_date", cfg.venue_after_date)
+        self.prose: ProseReader | None = None
+        if cfg.prose is not None:
+            places: dict[str, tuple[str, str]] = {}
+            for p in rules.get("venues").gazetteer:
+                for n in (p.name, *p.aliases):
+                    places.setdefault(NormText.of(n).text, (p.country, p.kind))
+            markers = [(m.country, CompiledPattern.of(m.id, m.pattern)) for m in rules.get("people").markers
+                       if m.country]
+            self.prose = ProseReader(cfg.prose, [(r.mode, p) for r, p in self.rules], places, markers)
 
     def __call__(self, doc: Document) -> Document:
         meetings: list[Meeting] = []
@@ -101,9 +112,152 @@ class MeetingStage:
                 continue
             meetings += found
             self._claim_venues(doc, section, found, venue_owner)
+        if self.prose is not None:
+            meetings = self._with_prose(doc, meetings, venue_owner, trace)
         venues = tuple(replace(v, meeting_id=venue_owner[i]) if i in venue_owner else v
                        for i, v in enumerate(doc.venues))
         return replace(doc, meetings=tuple(meetings), venues=venues, trace=doc.trace + tuple(trace))
+
+    # ---- prose ------------------------------------------------------------------------
+    def _with_prose(self, doc: Document, heading: list[Meeting], venue_owner: dict[int, int],
+                    trace: list[TraceEvent]) -> list[Meeting]:
+        """Heading meetings plus the prose sessions that are not one of them, numbered in reading order,
+        with counterparts, host and consult mode; venues and accounts linked to their session."""
+        assert self.prose is not None
+        reader = self.prose
+        kept: list[tuple[Session | None, Meeting | None, list[int]]] = [(None, m, []) for m in heading]
+        found = reader.read(doc, trace)
+        by_year: dict[str, list[int]] = {}  # year -> indices of kept prose sessions (duplicates share a year)
+        for s in found:
+            if s.weak:
+                continue
+            same = self._same_heading(doc, s, heading)
+            if same is not None:
+                kept[same][2].append(s.sentence_id)
+                continue
+            year = s.date[:4]
+            dup = next((k for k in by_year.get(year, ()) if _same_session(kept[k][0], s)), None) if year else None
+            if dup is not None:
+                o = kept[dup][0]
+                assert o is not None
+                kept[dup] = (replace(o, venue=o.venue or s.venue, venue_country=o.venue_country or s.venue_country,
+                                     host=o.host or s.host, participants=o.participants or s.participants),
+                             None, kept[dup][2] + [s.sentence_id])
+                continue
+            if year:
+                by_year.setdefault(year, []).append(len(kept))
+            kept.append((s, None, [s.sentence_id]))
+        for w in (s for s in found if s.weak and s.multilateral):  # more sides of an organisation's session
+            k = next((k for k, (o, _, _) in enumerate(kept) if o is not None and o.title == w.title), None)
+            if k is not None:
+                o = kept[k][0]
+                assert o is not None
+                kept[k] = (replace(o, counterparts=tuple(sorted(set(o.counterparts) | set(w.counterparts)))),
+                           None, kept[k][2] + [w.sentence_id])
+        order = sorted(range(len(kept)), key=lambda k: (kept[k][1].start if kept[k][1] else kept[k][0].start, k))
+        renumber = {k: n + 1 for n, k in enumerate(order)}
+        mention_sentences = {sid for _, _, sids in kept for sid in sids}
+        out: list[Meeting] = []
+        old_ids = {m.meeting_id: renumber[k] for k, (_, m, _) in enumerate(kept) if m is not None}
+        for i, mid in list(venue_owner.items()):
+            venue_owner[i] = old_ids.get(mid, mid)
+        for k in order:
+            s, m, sids = kept[k]
+            if m is not None:
+                host = self._heading_host(doc, m)
+                sides = reader.title_sides(NormText.of(m.title).text)
+                counterparts = self._heading_counterparts(doc, m, sides)
+                venue_country = reader.place_country(NormText.of(m.venue).text) if m.venue else ""
+                is_event = bool(m.venue) and reader.not_place_event(NormText.of(m.venue).text)
+                japan = not sides or "JP" in sides
+                host, mode = consult(m.mode, counterparts, host, venue_country or host, is_event, japan)
+                out.append(replace(m, meeting_id=renumber[k], counterparts="|".join(counterparts), host=host,
+                                   consult_mode=mode, account=tuple(sids)))
+                continue
+            assert s is not None
+            account = self._account(doc, s.sentence_id, mention_sentences)
+            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side,
+                                 s.multilateral)
+            out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
+                               s.mode, s.start, s.end, doc.text[s.start:s.end], s.rule, s.source,
+                               "|".join(s.counterparts), host, mode, account))
+        self._claim_prose_venues(doc, out, venue_owner)
+        return out
+
+    def _same_heading(self, doc: Document, s: Session, heading: list[Meeting]) -> int | None:
+        """The heading meeting (index) that a prose session retells: in its section (or below), same date."""
+        if s.section_id is None:
+            return None
+        owners = []
+        sid: int | None = s.section_id
+        while sid is not None:
+            owners += [k for k, m in enumerate(heading) if m.section_id == sid]
+            if owners:
+                break
+            sid = doc.sections[sid - 1].parent_id
+        sides = self.prose.title_sides(NormText.of(s.title).text) if self.prose is not None else None
+        for k in owners:
+            m = heading[k]
+            theirs = self.prose.title_sides(NormText.of(m.title).text) if self.prose is not None else None
+            if sides and theirs and set(sides) != set(theirs):
+                continue  # 日米韓防衛相会談 told in the section of a 日米防衛相会談: another meeting
+            if not (same_title(s.title, m.title) or same_title(s.alias, m.title)):
+                continue  # a 表敬 told in the section of a 防衛相会談: another meeting
+            if not s.date or (m.date and (m.date.startswith(s.date) or s.date.startswith(m.date))):
+                return k
+        return None
+
+    def _account(self, doc: Document, sentence_id: int, mentions: set[int]) -> tuple[int, ...]:
+        """The session's sentence and the sentences that continue its account: the rest of its
+        paragraph, and the next paragraphs of its section that open as a continuation (両大臣は,
+        また); it ends at the next session's sentence."""
+        assert self.prose is not None
+        first = doc.sentence(sentence_id)
+        block = first.block_id
+        out = [sentence_id]
+        for s in doc.sentences[sentence_id:]:
+            if s.sentence_id in mentions or s.section_id != first.section_id:
+                break
+            if s.block_id != block:
+                kind = doc.block(s.block_id).kind
+                if kind not in self.cfg.paragraph_kinds or s.start != doc.block(s.block_id).start \
+                        or self.prose.account_continues.match(NormText.of(s.text).text) is None:
+                    break
+                block = s.block_id
+            out.append(s.sentence_id)
+        return tuple(out)
+
+    def _claim_prose_venues(self, doc: Document, meetings: list[Meeting], owner: dict[int, int]) -> None:
+        by_sentence: dict[int, list[Meeting]] = {}
+        for m in meetings:
+            if m.source != "heading":
+                for sid in m.account:
+                    by_sentence.setdefault(sid, []).append(m)
+        for i, v in enumerate(doc.venues):
+            if i in owner or v.sentence_id not in by_sentence:
+                continue
+            cands = by_sentence[v.sentence_id]
+            named = [m for m in cands if m.venue and m.venue == v.name]
+            after = [m for m in cands if m.start >= v.end]
+            owner[i] = (named or after or cands)[0].meeting_id
+
+    def _heading_host(self, doc: Document, m: Meeting) -> str:
+        if m.mode in self.cfg.no_venue_modes or not m.venue or self.prose is None:
+            return ""
+        name = NormText.of(m.venue).text
+        org = self.prose.org_of(name)
+        if org and "本部" in name:
+            return org
+        inside = [v for v in doc.venues if v.name == m.venue and v.country]
+        return inside[0].country if inside else self.prose.place_country(name)
+
+    def _heading_counterparts(self, doc: Document, m: Meeting, sides) -> tuple[str, ...]:
+        out = {x for x in sides or () if x != "JP"}
+        ids = set(filter(None, m.participants.split("|")))
+        for p in doc.people:
+            if p.person_id in ids and p.country and p.country != "JP":
+                out.add(p.country)
+        return tuple(sorted(out))
 
     # ---- headings ---------------------------------------------------------------------
     def _segments(self, title: str, offset: int, dates: list[DateMention], norm: NormText) -> list[_Segment]:
@@ -168,8 +322,11 @@ class MeetingStage:
             people = self._participants(doc, heading, seg, opening)
             body_venue = ""
             if rule.mode not in self.cfg.no_venue_modes and opening is not None:
-                body_venue = next((v.name for v in sorted(doc.venues, key=lambda v: v.start)
-                                   if opening.start <= v.start and v.end <= opening.end), "")
+                inside = [v for v in sorted(doc.venues, key=lambda v: v.start)
+                          if opening.start <= v.start and v.end <= opening.end]
+                # the most specific place: a city or facility before the country it is in
+                inside.sort(key=lambda v: self.prose is not None and self.prose.is_country(v.name))
+                body_venue = inside[0].name if inside else ""
             for date, venue, _ in sessions:
                 mode, fired = rule.mode, rule.id
                 # a session parenthesis that names a mode (`(テレビ会議形式)`, `(電話)`) is no venue
@@ -203,6 +360,7 @@ class MeetingStage:
             return []
         pa, pb = heading.raw_span(seg.paren.start, seg.paren.end)
         inside = sorted((d for d in dates if pa <= d.start and d.end <= pb), key=lambda d: d.start)
+        inside = [d for d in inside if not d.modifier]  # (2004年以降): a period, not a session date
         days = [d for d in inside if d.granularity == "day"] or inside
         out = []
         for d in days:
@@ -267,6 +425,51 @@ class MeetingStage:
             in_heading = [m for m in found if m.start <= v.start and v.end <= m.end]
             same = [m for m in (in_heading or found) if m.venue and m.venue == v.name]
             owner[i] = (same or in_heading or found)[0].meeting_id
+
+
+def same_title(a: str, b: str) -> bool:
+    """Whether two names can name one meeting: equal once 第N回 and brackets are set aside, or one
+    ends the other (会談 / 日米防衛相会談, 日仏「2+2」 / 第2回日仏「2+2」); 表敬 and 会談 are two meetings."""
+    x, y = _bare_title(a), _bare_title(b)
+    return bool(x) and bool(y) and (x.endswith(y) or y.endswith(x))
+
+
+def _bare_title(title: str) -> str:
+    import regex
+
+    return regex.sub(r"^(?:第\d+回)|[「」()\s]", "", NormText.of(title).text)
+
+
+def _same_session(a: Session, b: Session) -> bool:
+    """Two prose mentions of one session: compatible dates, names, mode, sides and people."""
+    if a.sentence_id == b.sentence_id:
+        return False  # two mentions (or frames) of one sentence are two sessions
+    if not any(same_title(x, y) for x in (a.title, a.alias) for y in (b.title, b.alias)):
+        return False
+    if not a.date or not b.date or not (a.date.startswith(b.date) or b.date.startswith(a.date)):
+        return False
+    if a.mode != b.mode:
+        return False
+    if a.counterparts and b.counterparts and a.counterparts != b.counterparts:
+        return False
+    return not (a.participants and b.participants and not set(a.participants) & set(b.participants))
+
+
+def consult(mode: str, counterparts, host: str, venue_country: str, venue_is_event: bool,
+            japan_side: bool, multilateral: bool = False) -> tuple[str, str]:
+    """(host, PLOVER CONSULT mode): phone, multilateral, third-party or visit, the first that applies.
+    A host that is none of the sides (a venue in a third country) is no host."""
+    sides = set(counterparts) | ({"JP"} if japan_side else set())
+    if mode in ("telephone", "video"):
+        return "", "phone"
+    own = host if host in sides else ""
+    if len(sides) >= 3 or multilateral:
+        return own, "multilateral"
+    if own:
+        return own, "visit"
+    if venue_is_event or (venue_country and sides and venue_country not in sides) or host:
+        return "", "third-party"
+    return "", ""
 
 
 def heading_limit(heading: NormText, seg: _Segment) -> int:

@@ -1,0 +1,192 @@
+"""Meetings told in running prose and captions: one row per session, with who, where, how.
+
+The texts are written for these tests (people, places and phrasing of other editions than the
+development documents); rules only, no NER.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.document import Document
+
+
+@pytest.fixture(scope="module")
+def meet(extractor):
+    def run(text: str, edition: str = "2023"):
+        doc = extractor.extract(Document(f"{edition}/test", edition, text))
+        return doc
+
+    return run
+
+
+def rows(doc) -> list[tuple]:
+    return [(m.date, m.venue, m.participants, m.mode, m.counterparts, m.host, m.consult_mode, m.source)
+            for m in doc.meetings]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a visit abroad: the visited country is the venue and the host
+    ("2019年9月、河野防衛大臣はインドを訪問し、ラジナート・シン印国防大臣と会談を行った。",
+     [("2019-09", "インド", "IN-シン|JP-河野", "in_person", "IN", "IN", "visit", "prose")]),
+    # a visit to Japan: Japan hosts, no venue is named
+    ("2022年6月、マールズ豪国防大臣が訪日し、岸防衛大臣と会談を行った。",
+     [("2022-06", "", "AU-マールズ|JP-岸", "in_person", "AU", "JP", "visit", "prose")]),
+    # telephone and video talks: no venue, no host, CONSULT mode phone
+    ("2021年5月、岸防衛大臣は、レイノルズ豪国防大臣と電話会談を実施し、連携の強化で一致した。",
+     [("2021-05", "", "AU-レイノルズ|JP-岸", "telephone", "AU", "", "phone", "prose")]),
+    ("2020年8月、河野防衛大臣は、テレビ会議形式でレイノルズ豪国防大臣と会談を行った。",
+     [("2020-08", "", "AU-レイノルズ|JP-河野", "video", "AU", "", "phone", "prose")]),
+    # an international conference used as the place: a third-party session
+    ("2019年6月、岩屋防衛大臣は、シャングリラ会合の機会に、パルリ仏軍事大臣と会談を行った。",
+     [("2019-06", "シャングリラ会合", "FR-パルリ|JP-岩屋", "in_person", "FR", "", "third-party", "prose")]),
+    # several sessions in one sentence, each with its own date and mode
+    ("浜田防衛大臣とオースティン米国防長官との間では、2022年10月と2023年1月に対面で、2022年12月に電話で、"
+     "日米防衛相会談を実施した。",
+     [("2022-10", "", "JP-浜田|US-オースティン", "in_person", "US", "", "", "prose"),
+      ("2023-01", "", "JP-浜田|US-オースティン", "in_person", "US", "", "", "prose"),
+      ("2022-12", "", "JP-浜田|US-オースティン", "telephone", "US", "", "phone", "prose")]),
+    # two dates, two partners: one session each, the subject carried to the second
+    ("2018年3月、小野寺防衛大臣はモンゴルを訪問し、エンフボルド・モンゴル国防大臣と、また同年5月には、"
+     "サージャン加国防大臣と、会談を行った。",
+     [("2018-03", "モンゴル", "JP-小野寺|MN-エンフボルド", "in_person", "MN", "MN", "visit", "prose"),
+      ("2018-05", "", "CA-サージャン|JP-小野寺", "in_person", "CA", "", "", "prose")]),
+    # それぞれ: one session per partner, each at the place visited in the partner's country
+    ("2018年4月、小野寺防衛大臣はポーランドおよびエストニアを訪問し、それぞれブワシュチャク・ポーランド国防大臣、"
+     "ルイク・エストニア国防大臣と会談を行った。",
+     [("2018-04", "ポーランド", "JP-小野寺|PL-ブワシュチャク", "in_person", "PL", "PL", "visit", "prose"),
+      ("2018-04", "エストニア", "EE-ルイク|JP-小野寺", "in_person", "EE", "EE", "visit", "prose")]),
+    # a subject carried over to the next sentence of the account
+    ("2023年3月、浜田防衛大臣はマールズ豪国防大臣と会談した。また、同日、ウォレス英国防大臣と電話会談を行った。",
+     [("2023-03", "", "AU-マールズ|JP-浜田", "in_person", "AU", "", "", "prose"),
+      ("2023-03", "", "GB-ウォレス|JP-浜田", "telephone", "GB", "", "phone", "prose")]),
+    # two meetings coordinated under one realisation verb
+    ("2016年11月に稲田防衛大臣とペイン豪国防大臣との間で防衛相会談が、さらに、日豪外務・防衛閣僚協議が"
+     "相次いで行われた。",
+     [("2016-11", "", "AU-ペイン|JP-稲田", "in_person", "AU", "", "", "prose"),
+      ("2016-11", "", "", "in_person", "AU", "", "", "prose")]),
+    # attendees named after the mention; the sides from the title
+    ("2019年4月19日、ワシントンにおいて日米「2+2」が開催され、河野外務大臣、岩屋防衛大臣、ポンペオ米国務長官及び"
+     "シャナハン米国防長官代行が出席した。",
+     [("2019-04-19", "ワシントン", "JP-岩屋|JP-河野|US-シャナハン|US-ポンペオ", "in_person", "US", "US", "visit",
+       "prose")]),
+    # a courtesy call written as a verb with its object (Xを表敬した)
+    ("2019年5月、ラジナート・シン印国防大臣は安倍内閣総理大臣を表敬した。",
+     [("2019-05", "", "IN-シン|JP-安倍", "in_person", "IN", "", "", "prose")]),
+    # two meetings as objects of one verb: each keeps its date, the mode written in the verb phrase
+    ("2021年2月に日英「2+2」を、同年4月に日独「2+2」を、いずれもテレビ会議形式で開催した。",
+     [("2021-02", "", "", "video", "GB", "", "phone", "prose"),
+      ("2021-04", "", "", "video", "DE", "", "phone", "prose")]),
+    # an organisation's meeting: multilateral, its members as the sides
+    ("2019年11月、河野防衛大臣は、バンコクで開催された拡大ASEAN国防相会議に出席した。",
+     [("2019-11", "バンコク", "JP-河野", "in_person", "ASEAN|AU|CN|IN|KR|NZ|RU|US", "", "multilateral", "prose")]),
+    # 同会合: the place of the session told before
+    ("2019年6月1日、シャングリラ会合の機会に、岩屋防衛大臣はパルリ仏軍事大臣と会談を行った。"
+     "同月2日には、同会合において、岩屋防衛大臣は鄭景斗韓国国防部長官と会談を行った。",
+     [("2019-06-01", "シャングリラ会合", "FR-パルリ|JP-岩屋", "in_person", "FR", "", "third-party", "prose"),
+      ("2019-06-02", "シャングリラ会合", "JP-岩屋|KR-鄭景斗", "in_person", "KR", "", "third-party", "prose")]),
+    # participants written as the agents of a passive (AとBによる…会談が行われた)
+    ("2014年5月31日、シャングリラ会合の機会に、江渡防衛大臣、ヘーゲル米国防長官及びジョンストン豪国防大臣による"
+     "日米豪防衛相会談が行われた。",
+     [("2014-05-31", "シャングリラ会合", "AU-ジョンストン|JP-江渡|US-ヘーゲル", "in_person", "AU|US", "",
+       "multilateral", "prose")]),
+    # a meeting between two other sides: Japan is no side
+    ("2019年2月の米朝首脳会談の結果も踏まえ、引き続き注視する。",
+     [("2019-02", "", "", "in_person", "KP|US", "", "", "prose")]),
+])
+def test_meetings_prose_sessions(meet, text, expected):
+    assert rows(meet(text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "来年、日豪防衛相会談を開催する予定である。",  # planned
+    "日米安全保障協議委員会(「2+2」)は、同盟の方向性を議論する場として機能している。",  # a framework
+    "2020年9月、茂木外務大臣はインドのシュリングラ外務次官と協定に署名した。",  # a signing
+    "2021年3月、岸防衛大臣は、ベトナムのザン国防大臣と意見交換を行った。",  # 意見交換 only
+    "報道は「2021年3月に両国が会談を行った」と伝えた。",  # quoted
+    "防衛省は、各国と防衛相会談を定期的に実施している。",  # recurring, no session date
+    "両国の間では、2015年以降、外務・防衛閣僚会合が開催されており、協力が進展している。",  # recurring since
+    "2021年5月、防衛省災害対策本部会議を開催した。",  # a government's own body
+    "2022年2月、防衛力の抜本的強化に関する有識者会議が開催された。",  # experts advising one government
+    "両大臣は、日豪「2+2」の早期開催で一致した。",  # a future meeting agreed on
+    "防衛省は、近隣諸国と閣僚級・次官級の会談を実施し、意見交換を行っている。",  # talks in general
+    "2024年1月、防衛大臣は会談後の共同記者会見に臨んだ。",  # after the meeting
+])
+def test_meetings_prose_negatives(meet, text):
+    assert meet(text).meetings == ()
+
+
+def test_meetings_prose_caption_and_prose_are_one_session(meet):
+    prose = "2019年11月、河野防衛大臣は、訪日したエスパー米国防長官と日米防衛相会談を行った。\n"
+    caption = "日米防衛相会談に臨む河野防衛大臣(写真右)とエスパー米国防長官(写真左)(2019年11月)\n"
+    for text, source in ((prose + "\n" + caption, "prose"), (caption + "\n" + prose, "caption")):
+        doc = meet(text)
+        assert [b.kind for b in doc.blocks] == (["paragraph", "caption"] if source == "prose"
+                                                 else ["caption", "paragraph"])
+        assert rows(doc) == [("2019-11", "", "JP-河野|US-エスパー", "in_person", "US", "JP", "visit", source)]
+
+
+def test_meetings_prose_heading_and_body_are_one_session(meet):
+    text = ("(1)日米防衛相会談(2021年3月16日(防衛省))\n\n"
+            "岸防衛大臣は、訪日したオースティン米国防長官と日米防衛相会談を実施した。\n")
+    doc = meet(text, "2021")
+    assert [(m.source, m.date, m.venue, m.host, m.consult_mode) for m in doc.meetings] == [
+        ("heading", "2021-03-16", "防衛省", "JP", "visit")]
+
+
+def test_meetings_prose_meeting_of_other_sides_in_a_heading_section(meet):
+    """A 日米韓 meeting told in the section of a 日米 heading meeting on the same day is another row."""
+    text = ("(1)日米防衛相会談(2017年10月23日(クラーク))\n\n"
+            "小野寺防衛大臣は、クラークにおいてマティス米国防長官と会談を行った。"
+            "また、同日、宋永武韓国国防部長官を交えた日米韓防衛相会談を行った。\n")
+    doc = meet(text, "2018")
+    assert [(m.source, m.title, m.counterparts, m.consult_mode) for m in doc.meetings] == [
+        ("heading", "日米防衛相会談", "US", ""),
+        ("prose", "日米韓防衛相会談", "KR|US", "multilateral")]
+    assert doc.meetings[1].participants == "JP-小野寺|KR-宋永武"
+
+
+def test_meetings_prose_two_meetings_of_one_day_stay_two(meet):
+    """A 2+2 and a defence ministers' meeting on the same day, and a courtesy call told in the
+    section of a heading meeting, are separate sessions; the 2+2's alias names the heading's meeting."""
+    text = ("(1)日仏「2+2」(2019年1月11日(ブレスト))\n\n"
+            "河野外務大臣及び岩屋防衛大臣は、ルドリアン仏外務大臣及びパルリ仏軍事大臣との間で"
+            "外務・防衛閣僚会合(日仏「2+2」)を開催した。\n"
+            "同日、岩屋防衛大臣は、パルリ仏軍事大臣と日仏防衛相会談を行った。\n"
+            "同日、パルリ仏軍事大臣は安倍内閣総理大臣を表敬した。\n")
+    doc = meet(text, "2019")
+    assert [(m.source, m.title, m.date, m.participants) for m in doc.meetings] == [
+        ("heading", "日仏「2+2」", "2019-01-11", "FR-パルリ|FR-ルドリアン|JP-岩屋|JP-河野"),
+        ("prose", "日仏防衛相会談", "2019-01-11", "FR-パルリ|JP-岩屋"),
+        ("prose", "表敬", "2019-01-11", "FR-パルリ|JP-安倍")]
+
+
+def test_meetings_prose_sentence_cut_by_a_line_break(meet):
+    text = "2019年4月、岩屋防衛大臣は、シャナハン米国防長官代行と\n会談を行った。\n"
+    assert rows(meet(text)) == [("2019-04", "", "JP-岩屋|US-シャナハン", "in_person", "US", "", "", "prose")]
+
+
+def test_meetings_prose_clauses_follow_their_session(meet):
+    text = ("(1)日米「2+2」(2019年4月19日(ワシントンDC))\n\n"
+            "河野外務大臣及び岩屋防衛大臣は、ポンペオ米国務長官及びシャナハン米国防長官代行と日米「2+2」を開催し、"
+            "同盟の強化で一致した。\n"
+            "2019年5月、岩屋防衛大臣は、シャナハン米国防長官代行と電話会談を行い、連携を確認した。\n"
+            "両者は、地域情勢についても認識を共有した。\n\n"
+            "防衛省は、引き続き防衛協力を推進していくことを確認した。\n")
+    doc = meet(text, "2019")
+    by_title = {m.title: m.meeting_id for m in doc.meetings}
+    assert set(by_title) == {"日米「2+2」", "電話会談"}
+    linked = [(c.text, c.meeting_id) for c in doc.clauses]
+    # the next paragraph opens as a continuation (両者は): still the phone call's account; a
+    # paragraph about something else in the 2+2's section belongs to the section's meeting
+    assert linked == [("一致した", by_title["日米「2+2」"]), ("確認した", by_title["電話会談"]),
+                      ("認識を共有した", by_title["電話会談"]), ("確認した", by_title["日米「2+2」"])]
+    phone = next(m for m in doc.meetings if m.title == "電話会談")
+    assert doc.text[phone.start:phone.end] == phone.text == "電話会談を行い"
+
+
+def test_meetings_prose_clause_outside_any_account_has_no_meeting(meet):
+    text = ("2019年5月、岩屋防衛大臣は、シャナハン米国防長官代行と電話会談を行い、連携を確認した。\n"
+            "防衛省は、引き続き防衛協力を推進していくことを確認した。\n")
+    doc = meet(text, "2019")
+    assert [(c.sentence_id, c.meeting_id) for c in doc.clauses] == [(1, 1), (2, None)]
+
