@@ -71,7 +71,7 @@ def top_parens(text: str) -> list[_Paren]:
     return out
 
 
-@stage("meetings", rules={"meetings": MeetingRules}, assigns=("meetings", "venues"),
+@stage("meetings", rules={"meetings": MeetingRules}, reads=("people", "venues"), assigns=("meetings", "venues"),
        requires=("text", "sections", "sentences", "blocks", "dates", "people", "venues"))
 class MeetingStage:
     """Sets `doc.meetings` and the `meeting_id` of the venues inside each meeting's section."""
