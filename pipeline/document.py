@@ -216,7 +216,8 @@ class Document:
             groups.setdefault(t.sentence_id, []).append(t)
         return {k: tuple(v) for k, v in groups.items()}
 
-    def extractable_sentences(self) -> tuple[Sentence, ...]:
-        """Sentences of blocks that yield entities (not caption copies, boilerplate or figure refs)."""
-        skip = {"caption_duplicate", "boilerplate", "figure_ref"}
+    def extractable_sentences(self, *, figures: bool = False) -> tuple[Sentence, ...]:
+        """Sentences of blocks that yield entities (not caption copies, boilerplate or figure refs);
+        `figures=True` keeps figure refs (a figure's title dates its table: `図表5-2-3 …(昨年以降)`)."""
+        skip = {"caption_duplicate", "boilerplate"} | (set() if figures else {"figure_ref"})
         return tuple(s for s in self.sentences if self.block(s.block_id).kind not in skip)

@@ -97,6 +97,37 @@ CASES = [
     ("2020年3月31日 まで", "2020年3月31日", "2020-03-31", "day", F, "until"),
     ("20(令和2)年10月19日から21日にかけて実施した", "21日", "2020-10-21", "day", T, "until"),
     ("令和元(2019)年5月1日に即位した", "令和元(2019)年5月1日", "2019-05-01", "day", F, ""),
+    # lists and ranges whose first items have no unit of their own
+    ("防衛力整備計画(2023〜2024年度)の見直し", "2023", "2023", "year", F, "from"),
+    ("防衛力整備計画(2023〜2024年度)の見直し", "2024年度", "2024", "year", F, "until"),
+    ("2015から2017年まで派遣した", "2015", "2015", "year", F, "from"),
+    ("平成10年以降、98、03、05(同10、15、17)年に改定された", "98", "1998", "year", F, ""),
+    ("平成10年以降、98、03、05(同10、15、17)年に改定された", "03", "2003", "year", F, ""),
+    ("平成10年以降、98、03、05(同10、15、17)年に改定された", "05(同10、15、17)年", "2005", "year", F, ""),
+    ("平成27〜29年度の計画", "平成27", "2015", "year", F, "from"),
+    ("平成27〜29年度の計画", "29年度", "2017", "year", F, "until"),
+    ("令和4、5年に実施した", "5年", "2023", "year", F, ""),
+    ("21(令和3)年10月〜11月にかけて", "21(令和3)年10月", "2021-10", "month", F, "from"),
+    ("21(令和3)年10月〜11月にかけて", "11月", "2021-11", "month", T, "until"),
+    ("2021年6〜8月に展開した", "2021年6", "2021-06", "month", F, "from"),
+    ("2021年6〜8月に展開した", "8月", "2021-08", "month", T, "until"),
+    ("2019年4月9〜11日に訪問した", "2019年4月9", "2019-04-09", "day", F, "from"),
+    ("2019年4月9〜11日に訪問した", "11日", "2019-04-11", "day", T, "until"),
+    ("2019年4月9、10、11日", "10", "2019-04-10", "day", T, ""),
+    ("2019年1月、3、4月に", "3", "2019-03", "month", T, ""),
+    # parts of a month or year
+    ("2025年3月末までに完了する", "2025年3月末", "2025-03", "month", F, "until"),
+    ("2019年7月から8月中旬まで", "8月中旬", "2019-08", "month", T, "until"),
+    ("2016年の秋、同年末までに", "同年末", "2016", "year", T, "until"),
+    ("2018年3月に決定し、同月下旬に", "同月下旬", "2018-03", "month", T, ""),
+    ("平成27年度から28年度末まで", "28年度末", "2016", "year", F, "until"),
+    # 同 and 翌 before a month or day
+    ("2021年9月に始まり、同11月に", "同11月", "2021-11", "month", T, ""),
+    ("2019年5月30日、同31日に", "同31日", "2019-05-31", "day", T, ""),
+    ("2011年3月11日に発生し、翌12日から派遣した", "翌12日", "2011-03-12", "day", T, "from"),
+    ("2019年12月30日に出港し、翌2日に", "翌2日", "2020-01-02", "day", T, ""),
+    ("2018年11月に決定し、翌2月に", "翌2月", "2019-02", "month", T, ""),
+    ("2018年5月に決定し、翌7月に", "翌7月", "2018-07", "month", T, ""),
     # footnote markers glued after a date stay out of the text
     ("17(平成29)年6月3日2に会談した", "17(平成29)年6月3日", "2017-06-03", "day", F, ""),
     ("同研究の進展を確認した1。2017年8月", "2017年8月", "2017-08", "month", F, ""),
@@ -107,15 +138,54 @@ CASES = [
                          ids=[f"{i:02d}:{c[1]}" for i, c in enumerate(CASES)])
 def test_date_form(run_text, text, date_text, value, granularity, relative, modifier):
     doc = run_text(text)
-    rows = [d for d in doc.dates if d.text == date_text]
     if value is None:  # unresolvable: no row
-        assert rows == [], rows
+        assert [d for d in doc.dates if d.text == date_text] == []
         return
-    assert len(rows) == 1, [(d.text, d.value) for d in doc.dates]
-    row = rows[0]
+    row = only_row(doc, date_text)
     assert (row.value, row.granularity, row.relative, row.modifier) == (value, granularity, relative, modifier)
-    assert doc.text[row.start:row.end] == row.text
+
+
+def only_row(doc, date_text: str):
+    """The one date row whose text is `date_text`, its offsets checked."""
+    rows = [d for d in doc.dates if d.text == date_text]
+    assert len(rows) == 1, [(d.text, d.value) for d in doc.dates]
+    assert doc.text[rows[0].start:rows[0].end] == rows[0].text
+    return rows[0]
 
 
 def test_table_is_large_enough():
     assert len(CASES) >= 60
+
+
+# edition words: (edition, input sentence, date text, value, granularity, modifier); relative is always true
+EDITION_CASES = [
+    ("2015", "本年3月、北朝鮮は弾道ミサイルを発射した。", "本年3月", "2015-03", "month", ""),
+    ("2015", "昨年12月に閣議決定された", "昨年12月", "2014-12", "month", ""),
+    ("2015", "今年に入ってから発射を繰り返している", "今年", "2015", "year", "from"),
+    ("2015", "昨年まで続いた", "昨年", "2014", "year", "until"),
+    ("2015", "今年の4月1日に施行された", "今年の4月1日", "2015-04-01", "day", ""),
+    ("2015", "一昨年の秋", "一昨年", "2013", "year", ""),
+    ("2015", "昨年度の実績", "昨年度", "2014", "year", ""),
+    ("2015", "本年度末までに", "本年度末", "2015", "year", "until"),
+    ("2015", "来年度予算の概算要求", "来年度", "2016", "year", ""),
+    ("2008", "本年2月9日に領空を侵犯した", "本年2月9日", "2008-02-09", "day", ""),
+    # the edition, not the date before, anchors an edition word
+    ("2015", "2010年5月に署名し、昨年発効した", "昨年", "2014", "year", ""),
+    # and an edition word anchors the relative words after it
+    ("2015", "昨年11月に訪問し、同月20日に会談した", "同月20日", "2014-11-20", "day", ""),
+    ("2015", "昨年9月、同10月には", "同10月", "2014-10", "month", ""),
+]
+
+
+@pytest.mark.parametrize(("edition", "text", "date_text", "value", "granularity", "modifier"), EDITION_CASES,
+                         ids=[f"{i:02d}:{c[2]}" for i, c in enumerate(EDITION_CASES)])
+def test_dates_edition_word(run_text, edition, text, date_text, value, granularity, modifier):
+    row = only_row(run_text(text, doc_id=f"{edition}/page"), date_text)
+    assert (row.value, row.granularity, row.relative, row.modifier) == (value, granularity, True, modifier)
+
+
+@pytest.mark.parametrize("text", ["本年3月、北朝鮮は", "昨年、国会で成立した", "昨年度の実績"])
+def test_dates_edition_word_without_edition_makes_no_row(run_text, text):
+    doc = run_text(text, doc_id="misc/page")  # not under raw/<year>/: no edition year
+    assert doc.dates == ()
+    assert any(t.stage == "dates" and "no edition year" in t.reason for t in doc.trace)

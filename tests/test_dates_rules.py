@@ -32,20 +32,20 @@ def test_every_rule_has_an_example():
 
 
 @pytest.mark.parametrize(("rule_id", "text"), cases("examples"))
-def test_example_fires(run_text, rule_id, text):
-    doc = run_text(text)
+def test_example_fires(run_example, rule_id, text):
+    doc = run_example(text)
     assert rule_id in fired(doc), [(d.text, d.rule) for d in doc.dates]
 
 
 @pytest.mark.parametrize(("rule_id", "text"), cases("counter_examples"))
-def test_counter_example_does_not_fire(run_text, rule_id, text):
-    doc = run_text(text)
+def test_counter_example_does_not_fire(run_example, rule_id, text):
+    doc = run_example(text)
     assert rule_id not in fired(doc), [(d.text, d.rule) for d in doc.dates]
 
 
 @pytest.mark.parametrize(("guard_id", "text"), [
     pytest.param(g["id"], text, id=f"{g['id']}:{k + 1}")
     for g in DATA.get("guards", []) for k, text in enumerate(g.get("blocks", []))])
-def test_guard_blocks(run_text, guard_id, text):
-    doc = run_text(text)
+def test_guard_blocks(run_example, guard_id, text):
+    doc = run_example(text)
     assert [(d.text, d.rule) for d in doc.dates] == []

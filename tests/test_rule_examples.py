@@ -52,16 +52,16 @@ def test_rule_files_have_examples():
 
 
 @pytest.mark.parametrize(("file", "line", "rule_id", "text"), cases(True))
-def test_rule_example_fires(run_text, file, line, rule_id, text):
-    doc = run_text(text)
+def test_rule_example_fires(run_example, file, line, rule_id, text):
+    doc = run_example(text)
     got = fired(doc)
     assert rule_id in got, (f"rules/{file}:{line} rule {rule_id}: example {text!r} gives no row with this rule; "
                             f"rules that fired: {sorted(got)}")
 
 
 @pytest.mark.parametrize(("file", "line", "rule_id", "text"), cases(False))
-def test_rule_counter_example_does_not_fire(run_text, file, line, rule_id, text):
-    doc = run_text(text)
+def test_rule_counter_example_does_not_fire(run_example, file, line, rule_id, text):
+    doc = run_example(text)
     rows = [f"{t}: {r.text if hasattr(r, 'text') else ''!r}" for t in ROW_TABLES for r in getattr(doc, t)
             if rule_id in getattr(r, "rule", "").split("+")]
     assert not rows, f"rules/{file}:{line} rule {rule_id}: counter-example {text!r} fires it in {rows}"

@@ -2,11 +2,12 @@
 
 Patterns, the era table, relative words, modifiers, ranges and non-date guards live
 in `rules/dates.yaml`; this module only interprets a pattern's named groups
-(gy, era, ey, m, d, fy, rel). Matching runs per extractable sentence on the
+(gy, era, ey, m, d, fy, rel, nx). Matching runs per extractable sentence (figure titles too) on the
 NFKC-folded text (`NormText`) and every span maps back to raw offsets. Values are
 resolved in reading order over the whole document: `同` eras take the last explicit
 era, relative words and year-less dates take the nearest preceding date that has
-the granularity they need.
+the granularity they need; edition words (本年, 昨年) take the edition year, and make no
+row in a document with no edition.
 """
 from __future__ import annotations
 
@@ -51,6 +52,15 @@ class RelativeWord(Rule):
     unit: Literal[GRANULARITIES]
     offset: int
     fiscal: bool = False
+    # `date`: the nearest preceding date (同年, 翌月); `edition`: the document's edition year
+    # (本年, 昨年: the year the white paper was published)
+    anchor: Literal["date", "edition"] = "date"
+
+    @model_validator(mode="after")
+    def _edition_is_a_year(self) -> "RelativeWord":
+        if self.anchor == "edition" and self.unit != "year":
+            raise ValueError(f"rule {self.id}: an edition only gives a year, so `anchor: edition` needs `unit: year`")
+        return self
 
 
 class ModifierRule(Rule):
@@ -190,6 +200,11 @@ def shift(anchor: Value, unit: str, offset: int) -> Value:
     return Value(day.year, day.month, day.day)
 
 
+def full_year(year: int) -> int:
+    """A two-digit Western year (the white paper's `16(平成28)年`, `01、04年`) -> 4 digits; others unchanged."""
+    return year if year >= 100 else 2000 + year if year < 70 else 1900 + year
+
+
 def valid_day(year: int, month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
 
@@ -309,9 +324,8 @@ class DateStage:
             if era is None or era == "同":
                 era = last_era
                 if era is None and "gy" in g:
-                    gy = int(g["gy"])
-                    return self._finish(Value(gy if gy >= 100 else 2000 + gy if gy < 70 else 1900 + gy,
-                                              month, day, fiscal), cand, False, warnings, None)
+                    return self._finish(Value(full_year(int(g["gy"])), month, day, fiscal), cand, False, warnings,
+                                        None)
                 if era is None:
                     era = self._era_of_context(anchors, edition)
                 if era is None:
@@ -325,7 +339,8 @@ class DateStage:
                     warnings.append(f"dates: '{cand.text}' at {cand.start}: Western year {g['gy']} and era year "
                                     f"disagree; the era year ({year}) is used")
         elif "gy" in g:
-            year = parse_number(g["gy"], num)
+            gy = parse_number(g["gy"], num)
+            year = None if gy is None else full_year(gy) if len(g["gy"]) == 2 else gy
         if year is not None:
             return self._finish(Value(year, month, day, fiscal), cand, relative, warnings, era_used)
         # relative word, or a date with no year: needs an anchor
@@ -335,8 +350,13 @@ class DateStage:
         else:
             word = None
             need = "month" if month is None else "year"
-        anchor = next((a for a in reversed(anchors) if GRANULARITIES.index(a.granularity)
-                       >= GRANULARITIES.index(need)), None)
+        if word is not None and word.anchor == "edition":
+            if not edition.isdigit():
+                return None, "an edition word in a document with no edition year (not under raw/<year>/)", None
+            anchor = Value(int(edition))
+        else:
+            anchor = next((a for a in reversed(anchors) if GRANULARITIES.index(a.granularity)
+                           >= GRANULARITIES.index(need)), None)
         if anchor is None:
             return None, f"no preceding date with a {need} to resolve against", None
         if word is not None:
@@ -349,9 +369,13 @@ class DateStage:
             elif day is not None:
                 base = Value(base.year, base.month, day)
         elif month is not None:
-            base = Value(anchor.year, month, day)
+            # 翌5月 (nx): the first such month after the anchor
+            base = Value(anchor.year + ("nx" in g and anchor.month is not None and month <= anchor.month), month, day)
         else:
             base = Value(anchor.year, anchor.month, day)
+            if "nx" in g and anchor.day is not None and day <= anchor.day:  # 翌1日 after the 30th: next month
+                moved = shift(anchor, "month", 1)
+                base = Value(moved.year, moved.month, day)
         return self._finish(base, cand, True, warnings, None)
 
     def _era_of_context(self, anchors: list[Value], edition: str) -> str | None:
@@ -382,7 +406,7 @@ class DateStage:
         trace: list[TraceEvent] = list(doc.trace)
         warnings: list[str] = list(doc.warnings)
         candidates: list[Candidate] = []
-        for sent in sorted(doc.extractable_sentences(), key=lambda s: s.start):
+        for sent in sorted(doc.extractable_sentences(figures=True), key=lambda s: s.start):
             candidates += self._sentence_candidates(doc, sent, trace)
         dates: list[DateMention] = []
         anchors: list[Value] = []
