@@ -10,6 +10,8 @@ from .errors import InputError
 
 
 LONG_LINE = 20_000  # characters; a longer line is read as one paragraph, with a warning
+MAX_STRAY_NULS = 4  # a file with more NUL characters than this and than one in STRAY_NUL_SHARE is binary
+STRAY_NUL_SHARE = 50
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,9 @@ def _undecodable(name: str, data: bytes, offset: int, what: str) -> InputError:
 def decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
     """Decode raw bytes: UTF-8 (BOM optional), UTF-16 with BOM, or Shift_JIS/CP932 (with a warning).
 
-    Returns (text with universal newlines, encoding, warnings). Raises InputError (one line
-    naming the file) for undecodable bytes (with the byte offset), binary content (NUL bytes),
+    Returns (text with universal newlines, encoding, warnings). A few stray NUL characters stay
+    in the text, with a warning naming the file and offset. Raises InputError (one line naming
+    the file) for undecodable bytes (with the byte offset), binary content (many NUL bytes),
     lone surrogates, and files without any text (empty or whitespace only)."""
     if not data:
         raise InputError(name, "empty file (0 bytes): nothing to extract")
@@ -87,17 +90,27 @@ def decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
             raise _undecodable(name, data, offset, what) from None
         encoding = "cp932"
         warnings.append(f"{name}: read as Shift_JIS/CP932, not UTF-8")
-    if "\x00" in text:
-        where = (f"character {text.index(chr(0))}" if encoding == "utf-16"
-                 else f"byte offset {data.index(bytes(1))}")
-        raise InputError(name, f"binary content: NUL byte at {where}")
     surrogate = _SURROGATE.search(text)
     if surrogate:
         raise InputError(name, f"lone surrogate U+{ord(surrogate.group()):04X} at character {surrogate.start()}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if "\x00" in text:
+        warnings.append(_stray_nuls(name, data, text, encoding))
+    if not text.replace("\x00", "").strip():
         raise InputError(name, "no text: the file holds only whitespace")
     return text, encoding, tuple(warnings)
+
+
+def _stray_nuls(name: str, data: bytes, text: str, encoding: str) -> str:
+    """The warning for a few stray NUL characters, which stay in the text (the raw offsets are the
+    scorer's) and read as spaces (`NormText` folds them); many NULs mean binary content."""
+    count = text.count("\x00")
+    first = text.index("\x00")
+    byte = "" if encoding == "utf-16" else f", byte offset {data.index(bytes(1))}"
+    if count > max(MAX_STRAY_NULS, len(text) // STRAY_NUL_SHARE):
+        raise InputError(name, f"binary content: {count} NUL characters, the first at character {first}{byte}")
+    return (f"{name}: {count} stray NUL character{'s' if count > 1 else ''} (the first at character {first}{byte}) "
+            f"read as spaces; offsets unchanged")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -95,8 +95,13 @@ class CompiledPattern:
                                            f"(catastrophic backtracking?)") from None
 
     def search(self, text: str, pos: int = 0):
-        found = self.finditer(text, pos)
-        return found[0] if found else None
+        """The first match (one regex search, not a list of every match: block kinds try every
+        line rule on every line)."""
+        try:
+            return self.compiled.search(text, pos, timeout=MATCH_TIMEOUT_S)
+        except TimeoutError:
+            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s "
+                                           f"(catastrophic backtracking?)") from None
 
     def fullmatch(self, text: str):
         try:

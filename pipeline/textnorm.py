@@ -1,9 +1,9 @@
 """A normalised view of a piece of raw text that maps every index back to the raw text.
 
 Stages match on `NormText.text` (NFKC-folded: full-width digits, ASCII and brackets
-become half-width, half-width katakana become full-width, ideographic spaces become
-spaces) and report raw spans with `NormText.raw_span`. Circled numbers (①) are kept as
-written so they never turn into digits. This is the only place text is normalised.
+become half-width, half-width katakana become full-width, ideographic spaces and
+stray NUL characters become spaces) and report raw spans with `NormText.raw_span`.
+Circled numbers (①) are kept as written so they never turn into digits. This is the only place text is normalised.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 _KEEP = {chr(c) for c in range(0x2460, 0x24FF + 1)} | {chr(c) for c in range(0x3251, 0x325F + 1)} | {
     chr(c) for c in range(0x32B1, 0x32BF + 1)}
-_EXTRA = {"~": "〜", "～": "〜", "\u3000": " ", "\t": " ", "\u00a0": " "}
+_EXTRA = {"~": "〜", "～": "〜", "\u3000": " ", "\t": " ", "\u00a0": " ", "\x00": " "}  # NUL: a stray byte
 _COMBINING_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}
 _SPECIAL = frozenset(_EXTRA) | frozenset(_COMBINING_MARKS) | frozenset(_KEEP)  # never folded as plain NFKC
 

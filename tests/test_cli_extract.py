@@ -44,7 +44,6 @@ BAD_FILES: dict[str, bytes] = {
     "2017/c_binary": bytes(range(256)) * 8,
     "2017/d_empty": b"",
     "2017/e_whitespace": " \n\t\r\n\u3000\n".encode("utf-8"),
-    "2017/f_nul": "本文です。\x00\x00続き。".encode("utf-8"),
     "2017/g_surrogate": "本文".encode("utf-8") + b"\xed\xb3\x80" + "です".encode("utf-8"),
 }
 GOOD_FILES: dict[str, bytes] = {
@@ -53,6 +52,7 @@ GOOD_FILES: dict[str, bytes] = {
     "2017/h_long_line": (SEED.read_text(encoding="utf-8").replace("\n", "") * 40)[:200_000].encode("utf-8"),
     "2017/i_cp932": GOOD.replace("\n", "\r\n").encode("cp932"),
     "2018/j_bom_crlf": codecs.BOM_UTF8 + GOOD.replace("\n", "\r\n").encode("utf-8"),
+    "2018/k_nul": GOOD.replace("両閣僚は", "両閣僚は\x00").encode("utf-8"),  # a stray NUL: extracted, with a warning
 }
 
 
@@ -86,6 +86,14 @@ def test_bad_documents_are_isolated_and_listed(tmp_path, capsys):
     assert {r["doc_id"] for r in blocks} == set(GOOD_FILES)
     long_blocks = [r for r in blocks if r["doc_id"] == "2017/h_long_line"]
     assert [(r["start"], r["end"]) for r in long_blocks] == [("0", "200000")]
+    # the stray NUL: a warning naming the file and offset; the row text keeps it where the raw file has it
+    nul_at = GOOD.index("両閣僚は") + len("両閣僚は")
+    assert any("k_nul.txt" in line and f"character {nul_at}" in line for line in captured.err.splitlines())
+    nul_text = GOOD_FILES["2018/k_nul"].decode("utf-8")
+    nul_blocks = [r for r in blocks if r["doc_id"] == "2018/k_nul" and "\x00" in r["text"]]
+    assert [nul_text[int(r["start"]):int(r["end"])] for r in nul_blocks] == [r["text"] for r in nul_blocks] != []
+    dates = read_csv(out / "dates.csv")
+    assert [r["value"] for r in dates if r["doc_id"] == "2018/k_nul"] == ["2017-02-04"]
     # the summary line
     summary = captured.out.strip().splitlines()[-1]
     assert summary.startswith(f"extracted {len(GOOD_FILES)} of {len(GOOD_FILES) + len(BAD_FILES)} documents")

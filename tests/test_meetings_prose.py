@@ -110,6 +110,7 @@ def test_meetings_prose_sessions(meet, text, expected):
     "両大臣は、日豪「2+2」の早期開催で一致した。",  # a future meeting agreed on
     "防衛省は、近隣諸国と閣僚級・次官級の会談を実施し、意見交換を行っている。",  # talks in general
     "2024年1月、防衛大臣は会談後の共同記者会見に臨んだ。",  # after the meeting
+    "2019年2月、岩屋防衛大臣はミュンヘン安全保障会議の際にドイツを訪問し、意見交換を行った。",  # an occasion
 ])
 def test_meetings_prose_negatives(meet, text):
     assert meet(text).meetings == ()

@@ -50,7 +50,8 @@ def test_cp932_is_detected_with_a_warning_naming_the_file(tmp_path):
     (codecs.BOM_UTF8 + b"\xe6\x97", "byte offset 3"),  # truncated character after the BOM
     (bytes(range(256)) * 4, "binary content"),  # binary
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
-    ("本文\x00です".encode("utf-8"), "NUL byte at byte offset 6"),
+    ("本文\x00です".encode("utf-8") * 5, "binary content: 5 NUL characters, the first at character 2, byte offset 6"),
+    ("ab\r\n".encode("utf-16-le") * 4, "binary content"),  # UTF-16 without its BOM: every other byte NUL
     (b"", "empty file"),
     (b" \r\n\t\n\xe3\x80\x80\n", "only whitespace"),  # spaces, tab, ideographic space
     (codecs.BOM_UTF8, "only whitespace"),
@@ -103,3 +104,23 @@ def test_list_raw_is_sorted_and_only_txt(tmp_path):
 def test_cp932_with_half_width_katakana_is_read():
     text = "ﾏﾃｨｽ米国防長官と稲田防衛大臣は、会談を行った。\n"
     assert decode(text.encode("cp932"), "x.txt")[:2] == (text, "cp932")
+
+
+@pytest.mark.parametrize("data,offsets,where", [
+    ("本文\x00です。".encode("utf-8"), [2], "1 stray NUL character (the first at character 2, byte offset 6)"),
+    ("本文です。\x00\x00続き。".encode("utf-8"), [5, 6], "2 stray NUL characters (the first at character 5, byte offset 15)"),
+    ("一行目\r\n\x00二行目。".encode("utf-8"), [4], "(the first at character 4, byte offset 11)"),  # after CRLF -> LF
+    (codecs.BOM_UTF16_LE + "本文\x00です。".encode("utf-16-le"), [2], "(the first at character 2)"),
+    ((("あ" * 300 + "\x00") * 5 + "。").encode("utf-8"), [300, 601, 902, 1203, 1504], "5 stray NUL characters"),
+])
+def test_reader_stray_nul_stays_in_place_with_a_warning(data, offsets, where):
+    """A stray NUL costs nothing: the text keeps it where it was (offsets are the raw file's)."""
+    text, _, warnings = decode(data, "raw/2020/page.txt")
+    assert [i for i, c in enumerate(text) if c == "\x00"] == offsets
+    assert len(warnings) == 1 and warnings[0].startswith("raw/2020/page.txt: ") and where in warnings[0]
+    assert "read as spaces; offsets unchanged" in warnings[0]
+
+
+def test_reader_only_nuls_and_whitespace_is_no_text():
+    with pytest.raises(InputError, match="only whitespace"):
+        decode(b" \x00\n", "x.txt")

@@ -7,10 +7,12 @@ optional former prefix (元), an OFFICE TITLE (防衛大臣, 国防長官, any k
 after a marker ...) and an optional `(当時)`. Titles, markers and the words that are never names
 live in rules/people.yaml; the registry of pinned ids in rules/persons.yaml.
 
-Country: the marker's ISO code; else the code the same person (same name key) carries with a
-marker elsewhere in the document; else the registry; else the title's default (JP titles).
-person_id: the registry's pin, else "<country>-<key>" where key is the last ・ part of the name,
-so マイク・ペンス and ペンス share one id in every document, whatever the order.
+Country: the marker's ISO code (or "Xの" before the name); else the code the same person (same
+name key) carries with a marker elsewhere in the document; else the registry; else the one country
+whose office the title is; else context (a mention joined by および, the country visited, the
+paragraph's partner, the section heading), only where the office fits the country; else the
+office's default. person_id: the registry's pin, else "<country>-<key>" where key is the family
+name (name_key), so マイク・ペンス and ペンス share one id in every document, whatever the order.
 """
 from __future__ import annotations
 
@@ -42,13 +44,42 @@ class PatternRule(Rule):
 
 class TitleRule(Rule):
     pattern: Regex
-    country: CountryCode = ""
-    requires_marker: bool = False
+    countries: tuple[CountryCode, ...] = ()  # the only countries whose offices bear this title (one: that country)
+    not_countries: tuple[CountryCode, ...] = ()  # countries that never use it: context may not give them
+    default: CountryCode = ""  # of several `countries`, the one meant when nothing in the text says which
+    organisation: bool = False  # an organisation's office (事務総長): the holder has no country
+    # "" anywhere; "marker" only right after a country marker; "marker_or_foreign_name" also after a
+    # katakana name or a GiNZA Person (a name next to an office no rule knows); "person_name" only
+    # after a name MeCab reads as 人名 or GiNZA as Person (bare offices: 大臣, 長官)
+    requires: Literal["", "marker", "marker_or_foreign_name", "person_name"] = ""
 
 
 class MarkerRule(Rule):
     pattern: Regex
     country: CountryCode
+
+
+class ContextCue(Rule):
+    """Words around a mention that name the country an office holder belongs to. `{countries}` in
+    the pattern stands for a list of country markers (ドイツ, タイおよびシンガポール); the cue gives
+    a country only when the list names exactly one and the office fits it."""
+
+    pattern: str
+    scope: Literal["sentence", "block"]
+
+
+class CountryContext(Strict):
+    list_separator: Regex = "、|および|及び|並びに|ならびに|と"
+    of_marker: Regex = "の"  # ルクセンブルクのシルツ国防大臣: a marker + this right before the name
+    joined_by: Regex = "および|及び|並びに|ならびに"  # チェコのA国防大臣およびB国防次官: B is Czech too
+    cues: tuple[ContextCue, ...] = ()
+
+
+class PersonIdRules(Strict):
+    """How the key of a person id is taken from a name written in parts (・)."""
+
+    family_name_first: tuple[str, ...] = ()  # first parts that are East Asian family names: リー・シェンロン
+    particles: tuple[str, ...] = ()  # parts that belong to the family name after them: ル・ドリアン
 
 
 class PeopleRules(Strict):
@@ -61,6 +92,9 @@ class PeopleRules(Strict):
     counterpart_heading: PatternRule | None = None
     titles: tuple[TitleRule, ...]
     markers: tuple[MarkerRule, ...]
+    country_context: CountryContext = CountryContext()
+    person_id: PersonIdRules = PersonIdRules()
+    katakana_non_names: tuple[str, ...] = ()
     max_kanji_name: int = 4
 
 
@@ -92,7 +126,7 @@ class Tail:
     tojitsu_end: int  # == title_end when there is no (当時)
 
     def rank(self, titles: tuple[TitleRule, ...]) -> tuple:
-        return (self.title_end, not titles[self.title].requires_marker, self.marker is not None, -self.title)
+        return (self.title_end, not titles[self.title].requires, self.marker is not None, -self.title)
 
 
 @dataclass(frozen=True)
@@ -105,13 +139,30 @@ class Candidate:
     tail: Tail
     ner: bool
     rule_found: bool
+    of_marker: int | None = None  # index of the marker of "Xの" right before the name
 
 
-def name_key(name: str) -> str:
-    """The part of a name that identifies the person across mentions: the last ・/= part."""
-    for sep in ("・", "=", "＝"):
-        name = name.split(sep)[-1]
-    return name
+@dataclass(frozen=True)
+class Cue:
+    """A context cue found in the text: where it ends (raw offset) and the countries it names."""
+
+    end: int
+    codes: frozenset[str]
+    rule_id: str
+
+
+def name_key(name: str, ids: PersonIdRules) -> str:
+    """The part of a name that identifies the person across mentions: the family name. `=` joins
+    the parts of one name (クランプ=カレンバウアー), `・` separates them; the family name is the last
+    part with the particles before it (ル・ドリアン), or the first part of a name whose first
+    part is an East Asian family name (リー・シェンロン -> リー, グエン・タン・ズン -> グエン)."""
+    parts = name.replace("＝", "=").split("・")
+    if len(parts) >= 2 and parts[0] in ids.family_name_first:
+        return parts[0]
+    k = len(parts) - 1
+    while k > 0 and parts[k - 1] in ids.particles:
+        k -= 1
+    return "・".join(parts[k:])
 
 
 @stage("people", rules={"people": PeopleRules, "persons": PersonRegistry},
@@ -131,8 +182,18 @@ class PeopleStage:
         self.former_prefix = CompiledPattern.of(r.former_prefix.id, r.former_prefix.pattern)
         self.former_suffix = CompiledPattern.of(r.former_suffix.id, r.former_suffix.pattern)
         self.reading = CompiledPattern.of(r.name_reading.id, r.name_reading.pattern) if r.name_reading else None
-        self.counterpart = (CompiledPattern.of(r.counterpart_heading.id, r.counterpart_heading.pattern)
+        ctx = r.country_context
+        any_marker = "(?:" + "|".join(f"(?:{m.pattern})" for m in r.markers) + ")"
+        countries = f"(?P<countries>{any_marker}(?:(?:{ctx.list_separator}){any_marker})*)"
+        self.separator = CompiledPattern.of("people.country_context.list_separator", ctx.list_separator)
+        self.counterpart = (CompiledPattern.of(r.counterpart_heading.id,
+                                               r.counterpart_heading.pattern.replace("{countries}", countries))
                             if r.counterpart_heading else None)
+        self.cues = [(cue, CompiledPattern.of(cue.id, cue.pattern.replace("{countries}", countries)))
+                     for cue in ctx.cues]
+        self.of_marker = CompiledPattern.of("people.country_context.of_marker", f"(?:{ctx.of_marker})\\Z")
+        self.joined_by = CompiledPattern.of("people.country_context.joined_by", ctx.joined_by)
+        self.katakana_non_names = frozenset(r.katakana_non_names)
         self.not_followed = CompiledPattern.of("people.not_followed_by", r.not_followed_by)
         self.non_names = frozenset(r.non_names)
         self._marker_memo: dict[str, tuple[int, ...]] = {}  # text -> indices of the markers it fullmatches
@@ -168,37 +229,56 @@ class PeopleStage:
                 found.setdefault(m.start(), []).append((k, m.end()))
         return found
 
-    def tails(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]]) -> list[Tail]:
-        """Every reading of marker? former? title (当時)? starting exactly at `pos`."""
+    def title_allowed(self, k: int, marker: int | None, *, foreign: bool, person: bool) -> bool:
+        """Whether title rule `k` may follow this name (`requires`, see TitleRule)."""
+        req = self.rules.titles[k].requires
+        if req == "marker":
+            return marker is not None
+        if req == "marker_or_foreign_name":
+            return marker is not None or foreign
+        if req == "person_name":
+            return marker is None and person
+        return True
+
+    def tails(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]], *,
+              foreign: bool = False, person: bool = False) -> list[Tail]:
+        """Every reading of former? marker? former? title (当時)? starting exactly at `pos`
+        (元米大統領 and 米元大統領 alike). `foreign`/`person`: what the name is (see title_allowed)."""
         out: list[Tail] = []
         if self.reading is not None:  # 鄭景斗(チョン・ギョンドゥ)韓国国防部長官: skip the name's reading
             m = self.reading.match(text, pos)
             if m is not None:
                 pos = m.end()
-        marker_opts: list[tuple[int | None, int]] = [(None, pos)]
-        for j in range(pos + 1, min(len(text), pos + MAX_MARKER) + 1):
-            if j in title_at or j + 1 in title_at:
-                marker_opts += [(k, j) for k in self.markers_matching(text[pos:j])]
-        for marker, p1 in marker_opts:
-            former_opts = [(False, p1)]
-            if p1 + 1 in title_at and self.former_prefix.fullmatch(text[p1:p1 + 1]):
-                former_opts.append((True, p1 + 1))
-            for former, p2 in former_opts:
-                for k, end in title_at.get(p2, ()):
-                    if self.rules.titles[k].requires_marker and marker is None:
-                        continue
-                    m = self.former_suffix.match(text, end)
-                    out.append(Tail(marker, p1, former, k, p2, end, m.end() if m else end))
+        starts = [(False, pos)]
+        if self.former_prefix.fullmatch(text[pos:pos + 1]):
+            starts.append((True, pos + 1))
+        for former0, p0 in starts:
+            marker_opts: list[tuple[int | None, int]] = [(None, p0)]
+            for j in range(p0 + 1, min(len(text), p0 + MAX_MARKER) + 1):
+                if j in title_at or j + 1 in title_at:
+                    marker_opts += [(k, j) for k in self.markers_matching(text[p0:j])]
+            for marker, p1 in marker_opts:
+                former_opts = [(former0, p1)]
+                if not former0 and p1 + 1 in title_at and self.former_prefix.fullmatch(text[p1:p1 + 1]):
+                    former_opts.append((True, p1 + 1))
+                for former, p2 in former_opts:
+                    for k, end in title_at.get(p2, ()):
+                        if not self.title_allowed(k, marker, foreign=foreign, person=person):
+                            continue
+                        m = self.former_suffix.match(text, end)
+                        out.append(Tail(marker, p1, former, k, p2, end, m.end() if m else end))
         return out
 
-    def best_tail(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]]) -> Tail | None:
-        found = self.tails(text, pos, title_at)
+    def best_tail(self, text: str, pos: int, title_at: dict[int, list[tuple[int, int]]], *,
+                  foreign: bool = False, person: bool = False) -> Tail | None:
+        found = self.tails(text, pos, title_at, foreign=foreign, person=person)
         # readings after the same name: on a tie, the longer marker (中国+国務委員兼国防部長, not 中+国国務…)
         return max(found, key=lambda t: (t.rank(self.rules.titles), t.title_start)) if found else None
 
     def kanji_name_ok(self, name: str, toks: list[Token], *, marked: bool) -> str:
         """'' when a kanji run is a plausible name, else the reason it is not. Before a foreign
-        country marker (宋永武韓国国防部長官, 文在寅韓国大統領) MeCab's reading of the name is not asked."""
+        country marker or an office only other countries have (宋永武韓国国防部長官, 文在寅韓国大統領,
+        李相熙国防部長官) MeCab's reading of the name is not asked."""
         if not 1 <= len(name) <= self.rules.max_kanji_name:
             return "kanji name too long"
         if name in self.non_names or self.only_markers.fullmatch(name):
@@ -206,18 +286,35 @@ class PeopleStage:
         for t in toks:
             if t.text in self.non_names:
                 return f"contains non-name word {t.text}"
-            if marked:
-                continue
-            if t.pos1 in ("接頭辞", "接尾辞") or (t.pos1 and t.pos1 != "名詞"):
-                return f"token {t.text} is {t.pos1}"
+        for t in toks:
+            if not marked and (t.pos1 in ("接頭辞", "接尾辞") or (t.pos1 and t.pos1 != "名詞")):
+                return f"token {t.text} is {t.pos1}"  # the only reason GiNZA may overrule
         return ""
 
     def katakana_name_ok(self, name: str) -> str:
         if len(name) < 2:
             return "too short"
-        if name in self.non_names or self.only_markers.fullmatch(name):
-            return "not a name (country marker)"
+        if name in self.non_names or name in self.katakana_non_names or self.only_markers.fullmatch(name):
+            return "not a name (country marker / katakana_non_names)"
         return ""
+
+    def starts_country_name(self, text: str, a: int, b: int) -> bool:
+        """Whether a country marker starting at `a` runs past `b`: アラブ in アラブ首長国連邦 is no name."""
+        return any((m := pat.match(text, a)) is not None and m.end() > b for pat in self.markers)
+
+    def marker_before(self, text: str, a: int) -> int | None:
+        """The marker of "Xの" right before a name (ルクセンブルクのシルツ国防大臣), longest first."""
+        of = self.of_marker.search(text[:a])
+        if of is None:
+            return None
+        end = of.start()
+        for j in range(max(0, end - MAX_MARKER), end):
+            piece = text[j:end]
+            hit = self.markers_matching(piece)
+            # the piece must start a word, not sit inside a longer katakana, kanji or latin run
+            if hit and not (j > 0 and _script(text[j - 1]) and _script(text[j - 1]) == _script(piece[0])):
+                return hit[0]
+        return None
 
     def sentence_candidates(self, doc: Document, sent: Sentence, toks: tuple[Token, ...],
                             persons: list[Entity], trace: list[TraceEvent]) -> list[Candidate]:
@@ -246,6 +343,11 @@ class PeopleStage:
         def ner_overlaps(a: int, b: int) -> bool:
             return any(x < b and a < y for x, y in ner_spans)
 
+        def ner_names(a: int, b: int) -> bool:
+            """A GiNZA Person over the name that stops inside it: evidence of a name, unlike a span that
+            runs on into the title (済南軍区司令官 tagged whole)."""
+            return any(x < b and a < y <= b for x, y in ner_spans)
+
         def drop(rule_id: str, a: int, b: int, reason: str) -> None:
             ra, rb = norm.raw_span(a, b)
             trace.append(TraceEvent("people", rule_id, ra, rb, doc.text[ra:rb], "dropped", reason))
@@ -257,16 +359,24 @@ class PeopleStage:
                 if rule.kind == "katakana":
                     if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
                         continue
-                    tail = self.best_tail(text, b, title_at)
+                    # ウクライナ・ウメロフ国防相: a country written before the name's ・ is its marker
+                    # (of_marker reads it back), not a part of the name
+                    first = text.find("・", a, b)
+                    if first > a and self.markers_matching(text[a:first]) and self.of_marker.search(text[:first + 1]):
+                        a = first + 1
+                    ner = ner_names(a, b)
+                    tail = self.best_tail(text, b, title_at, foreign=True, person=ner)
                     # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
                     dot = text.rfind("・", a, b)
                     if dot > a:
-                        split = self.best_tail(text, dot + 1, title_at)
+                        split = self.best_tail(text, dot + 1, title_at, foreign=True, person=ner)
                         if split is not None and split.marker is not None and split.marker_end >= b:
                             b, tail = dot, split
                     if tail is None:
                         continue
                     why = self.katakana_name_ok(text[a:b])
+                    if not why and self.starts_country_name(text, a, b):
+                        why = "the start of a country name"
                     if why:
                         drop(rule.id, a, tail.title_end, why)
                         continue
@@ -290,13 +400,22 @@ class PeopleStage:
                     for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
                         if i not in bounds or s not in bounds:
                             continue
-                        tail = self.best_tail(text, i, title_at)
+                        toks_si = tokens_in(s, i)
+                        ner = ner_names(s, i)
+                        person = ner or (bool(toks_si) and all(t.pos3 == "人名" for t in toks_si))
+                        tail = self.best_tail(text, i, title_at, foreign=ner, person=person)
                         if tail is None:
                             continue
-                        why = self.kanji_name_ok(text[s:i], tokens_in(s, i), marked=tail.marker is not None)
+                        # before a marker or a foreign office (国防部長官: Korea only) the name is foreign
+                        foreign_office = tail.marker is not None or (
+                            bool(self.rules.titles[tail.title].countries)
+                            and "JP" not in self.rules.titles[tail.title].countries)
+                        why = self.kanji_name_ok(text[s:i], toks_si, marked=foreign_office)
+                        if not why and self.starts_country_name(text, s, i):
+                            why = "the start of a country name"
                         if why:
-                            if ner_overlaps(s, i) and not self.only_markers.fullmatch(text[s:i]) \
-                                    and text[s:i] not in self.non_names and len(text[s:i]) <= self.rules.max_kanji_name:
+                            # GiNZA may overrule MeCab's reading of a word, never non_names or markers
+                            if ner and why.startswith("token "):
                                 cand = Candidate(sent, norm, s, i, "person.ner_name", tail, True, False)
                             else:
                                 rejected = rejected or (s, tail.title_end, why)
@@ -319,7 +438,9 @@ class PeopleStage:
                 continue
             if name in self.non_names or self.only_markers.fullmatch(name):
                 continue
-            tail = self.best_tail(text, b, title_at)
+            if name in self.katakana_non_names or self.starts_country_name(text, a, b):
+                continue
+            tail = self.best_tail(text, b, title_at, foreign=True, person=True)
             if tail is not None:
                 out.append(Candidate(sent, norm, a, b, "person.ner_name", tail, True, False))
         kept = []
@@ -328,7 +449,7 @@ class PeopleStage:
             if follow is not None and follow.start() == 0:
                 drop(c.name_rule, c.name_start, c.tail.title_end, "title is part of a compound noun (not_followed_by)")
                 continue
-            kept.append(c)
+            kept.append(replace(c, of_marker=self.marker_before(text, c.name_start)))
         return kept
 
     # ------------------------------------------------------------------ the document
@@ -353,53 +474,40 @@ class PeopleStage:
             a, b = span(c)
             trace.append(TraceEvent("people", c.name_rule, a, b, doc.text[a:b], "dropped", reason))
 
-        # the countries each person key carries with a marker, anywhere in the document
+        # the countries each person key carries with a marker (米, ルクセンブルクの), anywhere in the document
         marked: dict[str, Counter] = {}
         for c in kept:
-            if c.tail.marker is not None:
-                code = self.rules.markers[c.tail.marker].country
-                if code:
-                    marked.setdefault(name_key(c.norm.text[c.name_start:c.name_end]), Counter())[code] += 1
+            found = self.marker_country(c)
+            if found is not None and found[0]:
+                marked.setdefault(self.key(c.norm.text[c.name_start:c.name_end]), Counter())[found[0]] += 1
+        cues = self.context_cues(doc)
 
         people: list[PersonMention] = []
-        for c in kept:
+        previous: dict[int, tuple[int, str, bool]] = {}  # sentence -> (end, country, from a marker) of the last mention
+        for c in sorted(kept, key=span):
             t = c.tail
             # name and title are values, not spans: the folded (NFKC) form, the same in every encoding
             name = c.norm.text[c.name_start:c.name_end]
             title = c.norm.text[t.title_start:t.title_end]
             title_rule = self.rules.titles[t.title]
-            key = name_key(name)
+            key = self.key(name)
             entry = self.lookup(name, title)
+            a, b = c.norm.raw_span(c.name_start, t.title_end)
             fired = [c.name_rule]
             if self.reading is not None and self.reading.match(c.norm.text, c.name_end) is not None:
                 fired.append(self.reading.rule_id)
             if t.former_prefix:
                 fired.append(self.rules.former_prefix.id)
             fired.append(title_rule.id)
-            if t.marker is not None and not self.rules.markers[t.marker].country:
-                fired.append(self.rules.markers[t.marker].id)  # an organisation (NATO): no country
-            if t.marker is not None and self.rules.markers[t.marker].country:
-                country = self.rules.markers[t.marker].country
-                fired.append(self.rules.markers[t.marker].id)
-            elif key in marked:
-                country = sorted(marked[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-                fired.append("country.same_person")
-            elif entry is not None and entry.country:
-                country = entry.country
-                fired.append("country.registry")
-            elif not title_rule.country and (found := self.counterpart_country(doc, c.sentence.section_id)):
-                country = found
-                fired.append(self.counterpart.rule_id)
-            else:
-                country = title_rule.country
-                if country:
-                    fired.append("country.title_default")
+            country, why = self.country_of(doc, c, key=key, entry=entry, marked=marked, cues=cues,
+                                           previous=previous.get(c.sentence.sentence_id), start=a)
+            fired += why
+            previous[c.sentence.sentence_id] = (b, country, self.marker_country(c) is not None)
             if t.tojitsu_end > t.title_end:
                 fired.append(self.rules.former_suffix.id)
             if entry is not None:
                 fired.append("person.registry")
             person_id = entry.id if entry is not None else f"{country or 'XX'}-{key}"
-            a, b = c.norm.raw_span(c.name_start, t.title_end)
             source = "ner" if not c.rule_found else ("rule+ner" if c.ner else "rule")
             people.append(PersonMention(c.sentence.section_id, c.sentence.sentence_id, a, b, doc.text[a:b], name,
                                         title, country, t.former_prefix or t.tojitsu_end > t.title_end, person_id,
@@ -407,17 +515,112 @@ class PeopleStage:
         people.sort(key=lambda p: (p.start, p.end))
         return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace))
 
-    def counterpart_country(self, doc: Document, section_id: int | None) -> str:
-        """The one partner country a meeting heading names (日米首脳会談 -> US), nearest heading first;
-        '' when no heading of the section or its ancestors names exactly one."""
+    # ------------------------------------------------------------------ countries
+    def key(self, name: str) -> str:
+        return name_key(name, self.rules.person_id)
+
+    def marker_country(self, c: Candidate) -> tuple[str, str] | None:
+        """(code, rule id) of the marker written with the mention (米, NATO, ルクセンブルクの); None without one."""
+        if c.tail.marker is not None:
+            mk = self.rules.markers[c.tail.marker]
+            return mk.country, mk.id
+        if c.of_marker is not None:
+            mk = self.rules.markers[c.of_marker]
+            return mk.country, mk.id
+        return None
+
+    def office(self, rule: TitleRule, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(countries, not_countries) of an office for this name: a katakana name is not Japanese, so a
+        Japanese office after one (マカリー外務大臣) is the same office of some other country."""
+        if name and _is_kana_name_char(name[0]) and "JP" in rule.countries:
+            return tuple(x for x in rule.countries if x != "JP"), tuple(rule.not_countries) + ("JP",)
+        return rule.countries, rule.not_countries
+
+    def fits(self, rule: TitleRule, name: str, code: str) -> bool:
+        """Whether the office `rule` of a person named `name` can be held in country `code`."""
+        if rule.organisation or not code:
+            return False
+        countries, excluded = self.office(rule, name)
+        return (not countries or code in countries) and code not in excluded
+
+    def country_of(self, doc: Document, c: Candidate, *, key: str, entry: PersonEntry | None,
+                   marked: dict[str, Counter], cues: dict[tuple[str, int], list[Cue]],
+                   previous: tuple[int, str, bool] | None, start: int) -> tuple[str, list[str]]:
+        """The mention's country and the ids of the rules that gave it, the first that applies: the marker
+        (米, ルクセンブルクの); the same person's marked mentions; the registry; an office only one country
+        has (防衛大臣 -> JP); the marker of the mention joined by および before it; a context cue (the
+        country visited, the partner of `Xとの間では`), nearest first; the partner in the section heading;
+        the office's default among the countries that have it (国防長官 -> US, unless context says PH).
+        Context counts only where the office fits the country (a NATO 事務総長 is nobody's)."""
+        found = self.marker_country(c)
+        if found is not None:
+            return found[0], ([found[1]] if c.tail.marker is not None else [found[1], "country.of_marker"])
+        if key in marked:
+            return sorted(marked[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0], ["country.same_person"]
+        if entry is not None and entry.country:
+            return entry.country, ["country.registry"]
+        rule = self.rules.titles[c.tail.title]
+        name = c.norm.text[c.name_start:c.name_end]
+        if rule.organisation:
+            return "", []
+        countries, _ = self.office(rule, name)
+        if len(countries) == 1:
+            return countries[0], ["country.office"]
+        if previous is not None and previous[2] and self.fits(rule, name, previous[1]):
+            gap = doc.text[previous[0]:start]
+            if self.joined_by.fullmatch(NormText.of(gap).text):
+                return previous[1], ["country.joined"]
+        near = cues.get(("sentence", c.sentence.sentence_id), []) + cues.get(("block", c.sentence.block_id), [])
+        for cue in sorted((q for q in near if q.end <= start), key=lambda q: -q.end):
+            fit = {code for code in cue.codes if self.fits(rule, name, code)}
+            if len(fit) == 1:
+                return fit.pop(), [cue.rule_id]
+            if len(fit) > 1:
+                return "", []
+        code = self.counterpart_country(doc, c.sentence.section_id, lambda x: self.fits(rule, name, x))
+        if code:
+            return code, [self.counterpart.rule_id]
+        if rule.default and rule.default in countries:
+            return rule.default, ["country.office_default"]
+        return "", []
+
+    def codes_of(self, piece: str) -> frozenset[str]:
+        """The countries a list of markers names (タイおよびシンガポール -> TH, SG); empty unless every
+        part of the list is a marker."""
+        codes = set()
+        for part in self.separator.compiled.split(piece):
+            hit = self.markers_matching(part) if part else ()
+            if not hit:
+                return frozenset()
+            codes.add(self.rules.markers[hit[0]].country)
+        return frozenset(codes - {""})
+
+    def context_cues(self, doc: Document) -> dict[tuple[str, int], list[Cue]]:
+        """(scope, sentence or block id) -> the context cues found in it (rules: country_context.cues)."""
+        out: dict[tuple[str, int], list[Cue]] = {}
+        if not self.cues:
+            return out
+        for sent in doc.extractable_sentences():
+            norm = NormText.of(sent.text, sent.start)
+            for cue, pat in self.cues:
+                for m in pat.finditer(norm.text):
+                    codes = self.codes_of(m.group("countries"))
+                    if codes:
+                        scope_id = sent.sentence_id if cue.scope == "sentence" else sent.block_id
+                        out.setdefault((cue.scope, scope_id), []).append(
+                            Cue(norm.raw_span(m.start(), m.end())[1], codes, cue.id))
+        return out
+
+    def counterpart_country(self, doc: Document, section_id: int | None, fits) -> str:
+        """The one partner country a heading names (日米首脳会談 -> US) that the office fits, nearest
+        heading first; '' when no heading of the section or its ancestors names one."""
         if self.counterpart is None:
             return ""
         by_id = {s.section_id: s for s in doc.sections}
         while section_id is not None and section_id in by_id:
             section = by_id[section_id]
             for m in self.counterpart.finditer(NormText.of(section.title).text):
-                codes = {mk.country for mk, pat in zip(self.rules.markers, self.markers)
-                         if mk.country and pat.fullmatch(m.group("marker"))}
+                codes = {code for code in self.codes_of(m.group("countries")) if fits(code)}
                 if len(codes) == 1:
                     return codes.pop()
             section_id = section.parent_id
@@ -425,7 +628,7 @@ class PeopleStage:
 
     def lookup(self, name: str, title: str) -> PersonEntry | None:
         """The registry entry for a name (or its key) and title, if any."""
-        key = name_key(name)
+        key = self.key(name)
         for entry in self.registry.persons:
             if (name in entry.names or key in entry.names) and (not entry.titles or title in entry.titles):
                 return entry
@@ -434,3 +637,12 @@ class PeopleStage:
 
 def _is_kana_name_char(c: str) -> bool:
     return "\u30a1" <= c <= "\u30fa" or c in "ー・="
+
+
+def _script(c: str) -> str:
+    """'han', 'kana' or 'latin' for a character that continues a word of that script, else ''."""
+    if _is_han(c):
+        return "han"
+    if _is_kana_name_char(c):
+        return "kana"
+    return "latin" if c.isascii() and c.isalnum() else ""

@@ -22,9 +22,37 @@ class LineRule(Rule):
     pattern: Regex
 
 
+class PageTitleRule(Rule):
+    """A line that repeats an item of a breadcrumb line is the page's title (an unnumbered heading)."""
+
+    breadcrumb_rules: tuple[str, ...]  # ids of the line rules that find breadcrumbs
+    separator: str = " > "
+
+
+class CaptionCopyRule(Rule):
+    """Later copies of a caption, whole or re-broken: `max_lines` lines each, at most `max_gap`
+    lines apart, `min_length` characters (spaces aside) at least."""
+
+    max_lines: int = 3
+    max_gap: int = 3
+    min_length: int = 4
+
+
+class LineJoinRule(Rule):
+    """Unclassified lines that are one paragraph broken inside a sentence: the block so far matches
+    `first`, the next line (adjacent, or after at most `max_blank_lines`) matches `second`."""
+
+    first: Regex
+    second: Regex
+    max_blank_lines: int = 0  # blank lines allowed between the two
+
+
 class BlockRules(Strict):
     rules: tuple[LineRule, ...]
+    joins: tuple[LineJoinRule, ...] = ()
     max_line_length: int = 1000  # longer lines are paragraphs: no line rule, caption cue or heading is tried
+    page_title: PageTitleRule | None = None
+    caption_copies: CaptionCopyRule = CaptionCopyRule(id="caption.copy")
     caption_cues: tuple[LineRule, ...] = ()
     sentence_ends: str = "。!?"
     quote_pairs: tuple[str, ...] = ("「」", "『』", "()", "[]", "【】")
@@ -46,6 +74,7 @@ class HeadingRule(Rule):
 class HeadingRules(Strict):
     max_title_length: int = 120
     not_heading_if_ends_with: tuple[str, ...] = ("。",)
+    min_list_run: int = 0  # this many siblings of one form in a row, with no body between, are a list (0: off)
     headings: tuple[HeadingRule, ...]
 
 
@@ -98,16 +127,24 @@ class _Open:
     level: int
 
 
+_BLANK = " \t\u3000\u00a0\ufeff\x00"  # stripped around a line (a stray NUL reads as a space)
+
+
+def _compact(text: str) -> str:
+    """Text without spaces: how copies of a caption are compared."""
+    return "".join(text.split())
+
+
 def _lines(text: str) -> list[_Line]:
     """Non-empty lines, stripped of surrounding whitespace, with folded views."""
     out, pos = [], 0
     for raw_line in text.split("\n"):
         begin, end = pos, pos + len(raw_line)
         pos = end + 1
-        stripped = raw_line.strip(" \t\u3000\u00a0\ufeff")
+        stripped = raw_line.strip(_BLANK)
         if not stripped:
             continue
-        lead = len(raw_line) - len(raw_line.lstrip(" \t\u3000\u00a0\ufeff"))
+        lead = len(raw_line) - len(raw_line.lstrip(_BLANK))
         start = begin + lead
         out.append(_Line(start, start + len(stripped), NormText.of(stripped, start)))
     return out
@@ -121,8 +158,16 @@ class Segmenter:
     def __init__(self, rules: Rules):
         blocks: BlockRules = rules.get("blocks")
         headings: HeadingRules = rules.get("headings")
-        self.block_rules = [(r.kind, CompiledPattern.of(r.id, r.pattern)) for r in blocks.rules]
+        # a pattern anchored with ^ only matches at 0: `match` says so at once, where `search`
+        # would try every position of a long line
+        self.block_rules = [(r.kind, CompiledPattern.of(r.id, r.pattern), r.pattern.startswith("^"))
+                            for r in blocks.rules]
         self.caption_cues = [CompiledPattern.of(r.id, r.pattern) for r in blocks.caption_cues]
+        self.page_title = blocks.page_title
+        self.copies = blocks.caption_copies
+        self.joins = [(r.id, CompiledPattern.of(r.id, r.first), CompiledPattern.of(r.id, r.second), r.max_blank_lines)
+                      for r in blocks.joins]
+        self.min_list_run = headings.min_list_run
         self.max_line = blocks.max_line_length
         self.sentence_ends = set(blocks.sentence_ends)
         self.pairs = {p[0]: p[1] for p in blocks.quote_pairs}
@@ -134,8 +179,8 @@ class Segmenter:
     def _line_kind(self, line: _Line) -> tuple[str, str]:
         if len(line.norm.text) > self.max_line:
             return "paragraph", ""
-        for kind, pattern in self.block_rules:
-            if pattern.search(line.norm.text):
+        for kind, pattern, anchored in self.block_rules:
+            if (pattern.match if anchored else pattern.search)(line.norm.text):
                 return kind, pattern.rule_id
         return "", ""
 
@@ -152,14 +197,11 @@ class Segmenter:
     def __call__(self, doc: Document) -> Document:
         lines = _lines(doc.text)
         kinds: list[tuple[str, str]] = [self._line_kind(line) for line in lines]
-        # photo captions: a line followed by the same text re-broken over the next two lines
-        for i in range(len(lines) - 2):
-            if kinds[i][0] or kinds[i + 1][0] or kinds[i + 2][0]:
-                continue
-            whole, a, b = (lines[j].norm.text for j in (i, i + 1, i + 2))
-            if len(a) > 1 and len(b) > 1 and whole == a + b and not whole.endswith("。"):
-                kinds[i] = ("caption", "caption.rebroken_copy")
-                kinds[i + 1] = kinds[i + 2] = ("caption_duplicate", "caption.rebroken_copy")
+        found = [None if kind else self._heading_match(line) for line, (kind, _) in zip(lines, kinds)]
+        self._mark_caption_copies(lines, kinds, found)
+        self._mark_page_titles(lines, kinds, found)
+        self._mark_lists(doc.text, lines, kinds, found)
+        lines, kinds, found = self._join_broken_lines(doc.text, lines, kinds, found)
 
         stack: list[_Open] = []
         sections: list[dict] = []
@@ -167,12 +209,12 @@ class Segmenter:
         for line, (kind, rule_id) in zip(lines, kinds):
             block_id = len(blocks) + 1
             if not kind:
-                found = self._heading_match(line)
-                opened = self._open_heading(found, stack, sections, line, block_id) if found else None
+                heading = found[block_id - 1]
+                opened = self._open_heading(heading, stack, sections, line, block_id) if heading else None
                 if opened:
                     kind, rule_id = "heading", opened
-                elif found and found[0].out_of_sequence_kind:
-                    kind, rule_id = found[0].out_of_sequence_kind, f"{found[0].id}.out_of_sequence"
+                elif heading and heading[0].out_of_sequence_kind:
+                    kind, rule_id = heading[0].out_of_sequence_kind, f"{heading[0].id}.out_of_sequence"
             if not kind:
                 cue = next((c for c in self.caption_cues if c.search(line.norm.text)), None)
                 if cue and not line.norm.text.endswith("。"):
@@ -186,6 +228,95 @@ class Segmenter:
         built = self._close_sections(sections, blocks)
         sentences = self._sentences(blocks, lines)
         return replace(doc, blocks=tuple(blocks), sections=built, sentences=sentences)
+
+    def _join_broken_lines(self, text: str, lines: list[_Line], kinds: list[tuple[str, str]], found: list):
+        """Unclassified lines that a join rule says are one broken paragraph (adjacent, or with at most
+        its `max_blank_lines` between) become one block (its text keeps the line breaks)."""
+        out_lines, out_kinds, out_found = [], [], []
+        open_block = False  # whether the last block may take the next line
+        for line, kind, heading in zip(lines, kinds, found):
+            free = not kind[0] and heading is None
+            if open_block and free:
+                block, blank = out_lines[-1].norm.text, text.count("\n", out_lines[-1].end, line.start) - 1
+                rule_id = next((rid for rid, first, second, most in self.joins if blank <= most
+                                and first.search(block) and second.search(line.norm.text)), None)
+                if rule_id:
+                    begin = out_lines[-1].start
+                    out_lines[-1] = _Line(begin, line.end, NormText.of(text[begin:line.end], begin))
+                    out_kinds[-1] = ("paragraph", rule_id)
+                    continue
+            out_lines.append(line)
+            out_kinds.append(kind)
+            out_found.append(heading)
+            open_block = free
+        return out_lines, out_kinds, out_found
+
+    def _mark_caption_copies(self, lines: list[_Line], kinds: list[tuple[str, str]], found: list) -> None:
+        """Every later copy of a caption, whole or re-broken over up to `max_lines` lines, becomes
+        caption_duplicate and the first one caption: units of consecutive free lines (no kind yet,
+        no heading form, no 。 at the end) are compared by their text without spaces."""
+        cfg = self.copies
+        keys = [_compact(line.norm.text) for line in lines]
+        free = [not kind and heading is None and not line.norm.text.endswith("。")
+                for line, (kind, _), heading in zip(lines, kinds, found)]
+        seen: dict[str, list[tuple[int, int]]] = {}  # joined text -> units [a, b) that spell it
+        i = 0
+        while i < len(lines):
+            copy = None
+            for k in range(1, cfg.max_lines + 1):
+                if i + k > len(lines) or not free[i + k - 1]:
+                    break
+                joined = "".join(keys[i:i + k])
+                if len(joined) < cfg.min_length:
+                    continue
+                first = next(((a, b) for a, b in seen.get(joined, ()) if b <= i and i - b <= cfg.max_gap), None)
+                if first:
+                    copy = (first, k)
+                    break
+                seen.setdefault(joined, []).append((i, i + k))
+            if copy is None:
+                i += 1
+                continue
+            (a, b), k = copy
+            for j in range(a, b):
+                if kinds[j][0] != "caption_duplicate":
+                    kinds[j] = ("caption", cfg.id)
+            for j in range(i, i + k):
+                kinds[j] = ("caption_duplicate", cfg.id)
+                free[j] = False
+            i += k
+
+    def _mark_page_titles(self, lines: list[_Line], kinds: list[tuple[str, str]], found: list) -> None:
+        """A line that repeats an item of a breadcrumb is the page's title: an unnumbered heading."""
+        rule = self.page_title
+        if rule is None:
+            return
+        items = {_compact(part) for line, (_, rule_id) in zip(lines, kinds) if rule_id in rule.breadcrumb_rules
+                 for part in line.norm.text.split(rule.separator)} - {""}
+        for i, line in enumerate(lines):
+            if not kinds[i][0] and found[i] is None and _compact(line.norm.text) in items:
+                kinds[i] = ("heading", rule.id)
+
+    def _mark_lists(self, text: str, lines: list[_Line], kinds: list[tuple[str, str]], found: list) -> None:
+        """`min_list_run` heading candidates of one form numbered n, n+1, … on adjacent lines (no
+        blank line, no body between) are the items of a list."""
+        if not self.min_list_run:
+            return
+        i = 0
+        while i < len(found):
+            j = i + 1
+            if found[i] is not None:
+                rule = found[i][0]
+                last = ordinal(found[i][1].group("num"), rule.sequence)
+                while (j < len(found) and last is not None and found[j] is not None and found[j][0].id == rule.id
+                       and text.count("\n", lines[j - 1].end, lines[j].start) == 1
+                       and ordinal(found[j][1].group("num"), rule.sequence) == last + 1):
+                    last += 1
+                    j += 1
+                if j - i >= self.min_list_run:
+                    for k in range(i, j):
+                        kinds[k], found[k] = ("paragraph", f"{rule.id}.list_item"), None
+            i = j
 
     def _open_heading(self, found, stack: list[_Open], sections: list[dict], line: _Line,
                       block_id: int) -> str | None:
