@@ -35,6 +35,23 @@ def content_key(*parts: str) -> str:
     return digest.hexdigest()
 
 
+def stamped(fields: dict[str, str], payload: bytes) -> bytes:
+    """A cache file: one JSON header line (format, `fields`, checksum), then the payload."""
+    header = {"format": FORMAT, **fields, "crc32": zlib.crc32(payload)}
+    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + payload
+
+
+def unstamped(data: bytes, fields: dict[str, str]) -> bytes | None:
+    """The payload of a cache file whose header carries this format, these `fields` and the payload's
+    checksum; None when any differs (a header that is no JSON raises ValueError)."""
+    head, _, payload = data.partition(b"\n")
+    header = json.loads(head)
+    if (not isinstance(header, dict) or header.get("format") != FORMAT or header.get("crc32") != zlib.crc32(payload)
+            or any(header.get(k, "") != v for k, v in fields.items())):
+        return None
+    return payload
+
+
 class DocCache:
     """Cached values of one kind (`namespace`, `version`), one file per document."""
 
@@ -56,11 +73,8 @@ class DocCache:
         except OSError:
             return {}
         try:
-            head, _, payload = data.partition(b"\n")
-            header = json.loads(head)
-            if (not isinstance(header, dict) or header.get("format") != FORMAT
-                    or header.get("version") != self.version or header.get("doc_id") != doc_id
-                    or header.get("crc32") != zlib.crc32(payload)):
+            payload = unstamped(data, {"version": self.version, "doc_id": doc_id})
+            if payload is None:
                 raise ValueError("header does not match")
             entries = json.loads(payload)
             if not isinstance(entries, dict):
@@ -73,15 +87,13 @@ class DocCache:
     def save(self, doc_id: str, entries: dict[str, Any]) -> None:
         """Replace a document's entries atomically; failures only cost a recomputation later."""
         payload = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        header = json.dumps({"format": FORMAT, "version": self.version, "doc_id": doc_id,
-                             "crc32": zlib.crc32(payload)}, ensure_ascii=False).encode("utf-8")
-        write_atomically(self.path(doc_id), header + b"\n" + payload)
+        write_atomically(self.path(doc_id), stamped({"version": self.version, "doc_id": doc_id}, payload))
 
 
-def write_atomically(path: Path, data: bytes) -> bool:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to a temp file beside `path`, then rename it over `path` (never a half file).
 
-    A cache that cannot be written is no error: returns False and leaves no temp file."""
+    A cache that cannot be written is no error: nothing is written and no temp file is left."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,9 +102,8 @@ def write_atomically(path: Path, data: bytes) -> bool:
             fh.write(data)
         os.replace(tmp, path)
         tmp = None
-        return True
     except OSError:
-        return False
+        pass
     finally:
         if tmp is not None:
             try:

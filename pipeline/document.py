@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The closed vocabularies of the output contract (OUTPUT.md): the values a column may hold.
+# Rule schemas and stages import them from here (`Literal[BLOCK_KINDS]`).
+BLOCK_KINDS = ("heading", "paragraph", "figure_ref", "document_ref", "caption", "caption_duplicate",
+               "footnote", "boilerplate")
+GRANULARITIES = ("year", "month", "day")  # coarse to fine
+DATE_MODIFIERS = ("from", "until", "approx")
+CLAUSE_TYPES = ("agree", "confirm", "share", "welcome", "state", "request")
+MEETING_MODES = ("in_person", "telephone", "video")
+
 
 @dataclass(frozen=True)
 class Block:
@@ -15,7 +24,7 @@ class Block:
 
     block_id: int
     section_id: int | None
-    kind: str  # heading|paragraph|figure_ref|document_ref|caption|caption_duplicate|footnote|boilerplate
+    kind: str  # one of BLOCK_KINDS
     start: int
     end: int
     text: str
@@ -86,9 +95,9 @@ class DateMention:
     end: int
     text: str
     value: str
-    granularity: str  # day|month|year
+    granularity: str  # one of GRANULARITIES
     relative: bool
-    modifier: str  # from|until|approx|""
+    modifier: str  # one of DATE_MODIFIERS, or ""
     fiscal: bool
     rule: str
 
@@ -131,7 +140,7 @@ class Clause:
     start: int
     end: int
     text: str
-    type: str  # agree|confirm|share|welcome|state|request
+    type: str  # one of CLAUSE_TYPES
     actor: str  # "both" or a person_id
     content: str
     rule: str
@@ -146,7 +155,7 @@ class Meeting:
     date: str
     venue: str
     participants: str  # person_ids joined by "|", sorted
-    mode: str  # in_person|telephone|video
+    mode: str  # one of MEETING_MODES
     start: int
     end: int
     text: str

@@ -19,13 +19,13 @@ rule ids that made the output row, and the fields that disagree with its overlap
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cli import at_least
+from .load import read_rows
 
 COMMAND = "eval"
 
@@ -50,11 +50,8 @@ Row = dict[str, str]
 
 # -- reading -----------------------------------------------------------------------------
 def read_table(path: Path) -> list[Row]:
-    """The rows of one CSV (BOM tolerated); a missing file is an empty table."""
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return [dict(r) for r in csv.DictReader(f)]
+    """The rows of one CSV (`load.read_rows`: formula guard removed, BOM tolerated)."""
+    return read_rows(path)[1]
 
 
 def canon(value: object) -> str:
@@ -438,7 +435,7 @@ def format_problems(report: Report, *, tables: tuple[str, ...] = TABLES, limit: 
                 lines.append(f"  ... {len(rows) - limit} more")
     if lines:
         lines.append("\nwhy a row is missed or wrong: python -m pipeline explain --doc DOC_ID --span START:END "
-                     "(or: explain TABLE ROW)")
+                     "(or: explain TABLE DOC_ID:START:END for an output row)")
     return "\n".join(lines)
 
 

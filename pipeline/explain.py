@@ -1,6 +1,7 @@
 """`python -m pipeline explain`: why a row is (or is not) in the output.
 
     python -m pipeline explain clauses 3            # data row 3 of output/clauses.csv
+    python -m pipeline explain clauses 2017/000_5aa69a72492d7d21:900:930   # that row in any run
     python -m pipeline explain --text "両閣僚は、…で一致した。"
     python -m pipeline explain --doc 2017/000_5aa69a72492d7d21 --span 900:906   # a miss from `make eval`
 
@@ -14,14 +15,13 @@ With --text, the same for a piece of text, as a one-document input.
 from __future__ import annotations
 
 import argparse
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cli import at_least
 from .document import Document
 from .errors import InputError
+from .load import read_rows
 
 COMMAND = "explain"
 
@@ -161,15 +161,25 @@ def explain_span(doc: Document, start: int, end: int, locations: dict[str, str])
 
 
 # -- output rows ---------------------------------------------------------------------------
-def read_row(out_dir: Path, table: str, number: int) -> dict[str, str]:
+def read_row(out_dir: Path, table: str, ref: str) -> tuple[int, dict[str, str]]:
+    """The row `ref` names and its 1-based number: `ref` is that number, or `DOC_ID:START:END`, the
+    row of that document with that span, which names the same row in every run that has it."""
     path = Path(out_dir) / f"{table.removesuffix('.csv')}.csv"
     if not path.is_file():
         raise InputError(str(path), "no such output table (run `make extract` first?)")
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    if not 1 <= number <= len(rows):
-        raise InputError(str(path), f"row {number} out of range: the table has {len(rows)} data rows")
-    return rows[number - 1]
+    rows = read_rows(path)[1]
+    if ref.isdigit():
+        number = int(ref)
+        if not 1 <= number <= len(rows):
+            raise InputError(str(path), f"row {number} out of range: the table has {len(rows)} data rows")
+        return number, rows[number - 1]
+    wanted = ref.rsplit(":", 2)
+    if len(wanted) != 3:
+        raise InputError(str(path), f"row {ref!r}: give a row number or DOC_ID:START:END")
+    for number, row in enumerate(rows, 1):
+        if [row.get("doc_id"), row.get("start"), row.get("end")] == wanted:
+            return number, row
+    raise InputError(str(path), f"no row of {wanted[0]} spans {wanted[1]}:{wanted[2]}")
 
 
 def row_span(row: dict[str, str], doc: Document, table: str) -> tuple[int, int]:
@@ -210,9 +220,9 @@ def extract_doc(doc_id: str, *, raw_dir: Path, rules_dir: Path, ner: bool) -> Do
     return Extractor(rules, ner=ner).extract(Document(raw.doc_id, raw.edition, raw.text, raw.encoding))
 
 
-def explain_row(table: str, number: int, *, out_dir: Path, raw_dir: Path, rules_dir: Path, ner: bool) -> str:
+def explain_row(table: str, ref: str, *, out_dir: Path, raw_dir: Path, rules_dir: Path, ner: bool) -> str:
     table = table.removesuffix(".csv")
-    row = read_row(out_dir, table, number)
+    number, row = read_row(out_dir, table, ref)
     doc_id = row.get("doc_id", "")
     doc = extract_doc(doc_id, raw_dir=raw_dir, rules_dir=rules_dir, ner=ner)
     start, end = row_span(row, doc, table)
@@ -220,7 +230,8 @@ def explain_row(table: str, number: int, *, out_dir: Path, raw_dir: Path, rules_
     head = [f"{table}.csv row {number}: {doc_id} [{start}:{end}] {row.get('text') or doc.text[start:end]!r}",
             "  " + " ".join(f"{k}={v if len(v) <= 40 else v[:39] + '…'}" for k, v in shown.items()),
             f"  rule: {describe_rules(row.get('rule', ''), rule_locations(rules_dir))}",
-            "  " + same_row_now(doc, table, row), ""]
+            "  " + same_row_now(doc, table, row),
+            f"  in any later run: explain {table} {doc_id}:{row.get('start')}:{row.get('end')}", ""]
     return "\n".join(head) + explain_span(doc, start, end, rule_locations(rules_dir))
 
 
@@ -246,7 +257,7 @@ def add_parser(sub) -> None:
     ap = sub.add_parser("explain", help="which rules, NER spans and dropped candidates made (or missed) a row",
                         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("table", nargs="?", help="output table, e.g. clauses (for output/clauses.csv)")
-    ap.add_argument("row", nargs="?", type=at_least(1), help="1-based data row number in that table")
+    ap.add_argument("row", nargs="?", help="1-based data row number in that table, or DOC_ID:START:END (stable)")
     ap.add_argument("--text", help="explain this text instead of an output row")
     ap.add_argument("--doc", help="explain a span of this document (doc_id) instead, with --span")
     ap.add_argument("--span", help="START:END in the --doc document, e.g. a miss listed by `make eval`")

@@ -1,6 +1,7 @@
 """Loading the output tables into pandas with the right dtypes."""
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from .tables import ESCAPE, EXACT_COLUMNS, unneutralise
@@ -9,6 +10,19 @@ INT_COLUMNS = {"start", "end", "level", "section_id", "parent_id", "block_id", "
                "meeting_id", "chars"}
 BOOL_COLUMNS = {"relative", "former", "fiscal"}
 ISO_DATE_COLUMNS = {"dates": "value", "meetings": "date"}
+
+
+def read_rows(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV table as (header, rows of text) without pandas, the formula guard removed as `load`
+    removes it (a BOM is tolerated); a missing file is an empty table."""
+    path = Path(path)
+    if not path.is_file():
+        return [], []
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = [{k: unneutralise(v) if isinstance(v, str) and k not in EXACT_COLUMNS else v for k, v in r.items()}
+                for r in reader]
+        return list(reader.fieldnames or []), rows
 
 
 def load(out_dir: str | Path = "output") -> dict:

@@ -1,14 +1,16 @@
 """Loading and validating the rule files in `rules/`.
 
-Each stage module declares the schema of its rule file (a pydantic model with
-`extra="forbid"`) in `SCHEMAS` below. Files are YAML; every mapping remembers the
-line it starts on, so a validation error reads `rules/dates.yaml:12 rule date.x: ...`.
+Each stage declares the schemas of the rule files it owns (pydantic models with
+`extra="forbid"`) in its `@stage` declaration (`pipeline.stages`); `schemas()` collects
+them. Files are YAML; every mapping remembers the line it starts on, so a validation
+error reads `rules/dates.yaml:12 rule date.x: ...`.
 Patterns are compiled with the `regex` module (which has `\\p{Han}`, `\\p{Katakana}`)
 and every search runs under a time limit, so one bad rule cannot hang a run. The limit is CPU
 time (the regex module counts the process's CPU time), so a loaded machine does not fail a document.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +20,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from .errors import RuleError, StageError
+from .stages import rule_schemas
 
 LINE_KEY = "__line__"
 KEY_LINES = "__key_lines__"  # key -> the line the key is written on
@@ -236,19 +239,12 @@ class Rules:
 
 
 def schemas() -> dict[str, type[BaseModel]]:
-    """Rule file name (without .yaml) -> schema, declared by the stage modules."""
-    from .stages import clauses, dates, meetings, ner, people, segment, venues
-
-    found: dict[str, type[BaseModel]] = {}
-    for module in (segment, ner, dates, people, venues, clauses, meetings):
-        found.update(getattr(module, "RULE_SCHEMAS", {}))
-    return found
+    """Rule file name (without .yaml) -> schema, as the stages declare them (`pipeline.stages`)."""
+    return rule_schemas()
 
 
 def load_rules(folder: Path) -> Rules:
     """Load and validate every rule file the stages declare; missing files are errors."""
-    import hashlib
-
     folder = Path(folder)
     if not folder.is_dir():
         raise RuleError(str(folder), None, None, "rules folder not found")

@@ -10,20 +10,15 @@ from __future__ import annotations
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .document import Document
 from .errors import InputError, PipelineError, StageError
 from .reader import list_raw, read_raw, unread_files
 from .ruleset import Rules, load_rules
-from .tables import DocTables, OutputFolder, doc_tables, drop_broken_rows
-
-# the rule files each stage reads (rules.get); a rule file listed for no stage counts for all of them
-STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
-    "segment": ("blocks", "headings"), "tokenize": (), "ner": ("ner",), "dates": ("dates",),
-    "people": ("people", "persons"), "venues": ("venues", "people"), "meetings": ("meetings", "people", "venues"),
-    "clauses": ("clauses",)}
+from .tables import DocTables, OutputFolder, render
 
 
 @dataclass(frozen=True)
@@ -38,48 +33,16 @@ class Settings:
     cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
 
 
-class _ReadLog:
-    """The rules as one stage sees them while it is built: records the files it reads (`get`),
-    so the stage cache keys follow what the code really reads, not only STAGE_RULE_FILES."""
-
-    def __init__(self, rules: Rules, read: set[str]):
-        self._rules, self._read = rules, read
-
-    def get(self, name: str):
-        self._read.add(name)
-        return self._rules.get(name)
-
-    def __getattr__(self, attr: str):
-        return getattr(self._rules, attr)
-
-
 class Extractor:
-    """All stages, built once per process: `extract(doc)` runs them in order."""
+    """All stages, built once per process in the order their declarations give
+    (`pipeline.stages.registry`): `extract(doc)` runs them in order."""
 
     def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None):
-        from .stages.clauses import ClauseStage
-        from .stages.dates import DateStage
-        from .stages.meetings import MeetingStage
-        from .stages.people import PeopleStage
-        from .stages.segment import Segmenter
-        from .stages.tokenize import Tokenizer
-        from .stages.venues import VenueStage
+        from .stages import registry
 
         self.rules = rules
-        self.reads: dict[str, set[str]] = {}  # stage -> the rule files it read while being built
-
-        def log(name: str) -> _ReadLog:
-            return _ReadLog(rules, self.reads.setdefault(name, set()))
-
-        stages = [("segment", Segmenter(log("segment"))), ("tokenize", Tokenizer(cache_dir=cache_dir))]
-        if ner:
-            from .stages.ner import NerModel
-
-            stages.append(("ner", NerModel(log("ner"), cache_dir=cache_dir)))
-        stages += [("dates", DateStage(log("dates"))), ("people", PeopleStage(log("people"))),
-                   ("venues", VenueStage(log("venues"))), ("meetings", MeetingStage(log("meetings"))),
-                   ("clauses", ClauseStage(log("clauses")))]
-        self.stages = stages
+        self.specs = tuple(spec for spec in registry() if ner or spec.name != "ner")
+        self.stages = [(spec.name, spec.build(rules, cache_dir)) for spec in self.specs]
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:
@@ -93,14 +56,13 @@ class Extractor:
         from .cache import content_key
         from .stagecache import rules_fingerprint
 
-        def reads(name: str) -> tuple[str, ...]:  # declared and observed; an unknown stage reads everything
-            return tuple(sorted(set(STAGE_RULE_FILES.get(name, tuple(self.rules.files))) | self.reads.get(name, set())))
-
-        read = {n for name, _ in self.stages for n in reads(name)}
-        key = content_key("pipeline", rules_fingerprint(self.rules, tuple(n for n in self.rules.files if n not in read)))
+        read = {n for spec in self.specs for n in spec.rule_files}
+        unread = tuple(n for n in self.rules.files if n not in read)  # e.g. ner.yaml with NER off
+        key = content_key("pipeline", rules_fingerprint(self.rules, unread))
         keys = []
-        for name, stage in self.stages:
-            key = content_key(key, name, rules_fingerprint(self.rules, reads(name)), str(getattr(stage, "version", "")))
+        for spec, (name, stage) in zip(self.specs, self.stages):
+            key = content_key(key, name, rules_fingerprint(self.rules, spec.rule_files),
+                              str(getattr(stage, "version", "")))
             keys.append(key)
         return keys
 
@@ -123,62 +85,14 @@ class Extractor:
         return doc
 
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
-        """The document's CSV rows and the warnings about rows dropped as broken.
+        """The document's CSV rows and the warnings about rows dropped as broken (`tables.render`).
 
-        With a cache: the finished rows when no stage's key changed, else the stages whose
-        keys still match are restored from their stored outputs and only the rest run."""
-        cache = self.stage_cache
-        if cache is None:
-            out, dropped = drop_broken_rows(self.extract(doc))
-            return doc_tables(out), dropped
-        from .stagecache import delta, doc_content_key
-        from .tables import TABLES, document_text, table_text
-
-        content, final = doc_content_key(doc), self.stage_keys[-1]
-        stored = cache.load(doc.doc_id, "tables", content)
-        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
-                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
-            stored = {"final": None, "tables": {}, "dropped": (), "document": ""}
-        old = stored["tables"]
-        if stored["final"] == final and all(isinstance(old.get(t), tuple) and len(old[t]) == 3 for t in TABLES):
-            cache.stats["tables_hits"] += 1
-            return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
-                             stored["document"]), stored["dropped"]
-        producer: dict[str, str] = {}  # Document field -> key of the stage that last changed it
-        restored = 0
-        for i, key in enumerate(self.stage_keys):
-            change = cache.load(doc.doc_id, f"s{i}", content, key)
-            if not isinstance(change, dict):
-                break
-            try:
-                doc = replace(doc, **change)
-            except Exception:  # noqa: BLE001 - a damaged entry: run this stage and the rest
-                break
-            producer.update(dict.fromkeys(change, key))
-            restored += 1
-        cache.stats["stage_hits"] += restored
-        for i in range(restored, len(self.stages)):
-            (name, stage), key = self.stages[i], self.stage_keys[i]
-            before = doc
-            doc = self._run(name, stage, doc)
-            change = delta(before, doc)
-            cache.save(doc.doc_id, f"s{i}", content, change, key)
-            producer.update(dict.fromkeys(change, key))
-            cache.stats["stage_runs"] += 1
-        out, dropped = drop_broken_rows(doc)  # a stage bug must not write rows that break the offsets
-        texts, counts, entries = {}, {}, {}
-        for table, (attr, _) in TABLES.items():
-            key = producer.get(attr, "input") if not dropped else None
-            hit = old.get(table)
-            if key is not None and isinstance(hit, tuple) and len(hit) == 3 and hit[0] == key:
-                texts[table], counts[table] = hit[1], hit[2]
-            else:
-                texts[table], counts[table] = table_text(out, table)
-            entries[table] = (key, texts[table], counts[table])
-        tables = DocTables(doc.doc_id, texts, counts, document_text(out))
-        cache.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
-                                                   "document": tables.document})
-        return tables, dropped
+        With a cache, `StageCache.extract_tables` wraps the stage calls from outside: it
+        restores what is still valid and runs only the rest."""
+        if self.stage_cache is None:
+            return render(self.extract(doc))
+        steps = [(key, partial(self._run, name, stage)) for (name, stage), key in zip(self.stages, self.stage_keys)]
+        return self.stage_cache.extract_tables(doc, steps)
 
 
 _WORKER: Extractor | None = None

@@ -25,24 +25,21 @@ the cache is a local folder of the user's own runs).
 from __future__ import annotations
 
 import hashlib
-import json
 import pickle
-import zlib
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from .cache import content_key, write_atomically
+from .cache import content_key, stamped, unstamped, write_atomically
 from .document import Document
-
-FORMAT = 1
+from .tables import TABLES, DocTables, render
 
 
 def code_version() -> str:
-    """A hash of every source file of the `pipeline` package (any code change misses the cache)."""
+    """A hash of every source and data file of the `pipeline` package (any change misses the cache)."""
     root = Path(__file__).resolve().parent
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json")):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -90,14 +87,8 @@ class StageCache:
         except OSError:
             return None
         try:
-            head, _, payload = data.partition(b"\n")
-            header = json.loads(head)
-            if (not isinstance(header, dict) or header.get("format") != FORMAT
-                    or header.get("version") != self.version or header.get("doc_id") != doc_id
-                    or header.get("content") != content or header.get("key", "") != key
-                    or header.get("crc32") != zlib.crc32(payload)):
-                return None
-            return pickle.loads(payload)  # noqa: S301 - the user's own local cache, checksummed
+            payload = unstamped(data, self._fields(doc_id, content, key))
+            return None if payload is None else pickle.loads(payload)  # noqa: S301 - own local cache, checksummed
         except Exception:  # noqa: BLE001 - any damage means: recompute
             self.stats["bad_files"] += 1
             return None
@@ -108,6 +99,56 @@ class StageCache:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except pickle.PicklingError:
             return
-        header = json.dumps({"format": FORMAT, "version": self.version, "doc_id": doc_id, "content": content,
-                             "key": key, "crc32": zlib.crc32(payload)}, ensure_ascii=False).encode("utf-8")
-        write_atomically(self._path(doc_id, kind), header + b"\n" + payload)
+        write_atomically(self._path(doc_id, kind), stamped(self._fields(doc_id, content, key), payload))
+
+    def extract_tables(self, doc: Document, steps: list[tuple[str, Callable[[Document], Document]]]
+                       ) -> tuple[DocTables, tuple[str, ...]]:
+        """A document's rows (`tables.render`) with the stage calls (key, call) wrapped by the cache:
+        the stored rows when the last key is unchanged; else the longest prefix of steps whose keys
+        match is restored from their stored deltas, the other steps run (and are stored), and a
+        table whose producing step kept its key keeps its stored CSV text."""
+        content, final = doc_content_key(doc), steps[-1][0]
+        stored = self.load(doc.doc_id, "tables", content)
+        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
+                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
+            stored = {"final": None, "tables": {}, "dropped": (), "document": ""}
+        old = {t: v for t, v in stored["tables"].items() if isinstance(v, tuple) and len(v) == 3}
+        if stored["final"] == final and set(TABLES) <= set(old):
+            self.stats["tables_hits"] += 1
+            return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
+                             stored["document"]), stored["dropped"]
+        doc, producer = self._run_steps(doc, content, steps)
+        made_by = {t: producer.get(attr, "input") for t, (attr, _) in TABLES.items()}
+        tables, dropped = render(doc, lambda t: old[t][1:] if t in old and old[t][0] == made_by[t] else None)
+        entries = {t: (None if dropped else made_by[t], tables.tables[t], tables.counts[t]) for t in TABLES}
+        self.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
+                                                  "document": tables.document})
+        return tables, dropped
+
+    def _run_steps(self, doc: Document, content: str, steps: list[tuple[str, Callable[[Document], Document]]]
+                   ) -> tuple[Document, dict[str, str]]:
+        """The document after every step, and for each field the key of the step that last changed it."""
+        producer: dict[str, str] = {}
+        restored = 0
+        for i, (key, _) in enumerate(steps):
+            change = self.load(doc.doc_id, f"s{i}", content, key)
+            if not isinstance(change, dict):
+                break
+            try:
+                doc = replace(doc, **change)
+            except Exception:  # noqa: BLE001 - a damaged entry: run this step and the rest
+                break
+            producer.update(dict.fromkeys(change, key))
+            restored += 1
+        self.stats["stage_hits"] += restored
+        for i, (key, call) in enumerate(steps[restored:], start=restored):
+            before = doc
+            doc = call(doc)
+            change = delta(before, doc)
+            self.save(doc.doc_id, f"s{i}", content, change, key)
+            producer.update(dict.fromkeys(change, key))
+            self.stats["stage_runs"] += 1
+        return doc, producer
+
+    def _fields(self, doc_id: str, content: str, key: str) -> dict[str, str]:
+        return {"version": self.version, "doc_id": doc_id, "content": content, "key": key}

@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .document import Document
 from .errors import OutputError
@@ -77,13 +77,9 @@ def unneutralise(value: str) -> str:
     return value[1:] if value.startswith(ESCAPE) and value[1:].startswith(FORMULA_START + (ESCAPE,)) else value
 
 
-def safe_cell(column: str, value) -> str:
-    text = cell(value)
-    return text if column in EXACT_COLUMNS else neutralise(text)
-
-
 def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
-    """The rows of one table over documents in the given order (cells as `safe_cell` makes them)."""
+    """The rows of one table over documents in the given order: each cell as `cell` makes it, and
+    `neutralise`d unless its column is in EXACT_COLUMNS."""
     attr, columns = TABLES[table]
     values = attrgetter(*columns)
     exact = [c in EXACT_COLUMNS for c in columns]
@@ -93,7 +89,7 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
         doc_id = neutralise(doc.doc_id)
         for record in getattr(doc, attr):
             row = [doc_id]
-            for value, keep in zip(values(record), exact):  # inlined safe_cell: this runs for every cell
+            for value, keep in zip(values(record), exact):  # cell + neutralise inlined: this runs for every cell
                 kind = value.__class__
                 text = value if kind is str else str(value) if kind is int else cell(value)
                 row.append(text if keep or not text.startswith(escape) else ESCAPE + text)
@@ -128,12 +124,17 @@ def document_text(doc: Document) -> str:
     return _csv_text([document_row(doc)])
 
 
-def doc_tables(doc: Document) -> DocTables:
-    """A document's CSV rows, formatted exactly as `write_tables` writes them."""
-    tables, counts = {}, {}
+def render(doc: Document, reuse: Callable[[str], tuple[str, int] | None] | None = None
+           ) -> tuple[DocTables, tuple[str, ...]]:
+    """A finished document's rows, rendered once: rows that break the offset invariant are dropped
+    (one warning per table, also in documents.csv), then each table becomes CSV text; `reuse(table)`
+    may give a table's stored (text, count) instead, and is not asked when a row was dropped."""
+    doc, dropped = drop_broken_rows(doc)
+    texts, counts = {}, {}
     for table in TABLES:
-        tables[table], counts[table] = table_text(doc, table)
-    return DocTables(doc.doc_id, tables, counts, document_text(doc))
+        hit = reuse(table) if reuse is not None and not dropped else None
+        texts[table], counts[table] = hit if hit is not None else table_text(doc, table)
+    return DocTables(doc.doc_id, texts, counts, document_text(doc)), dropped
 
 
 def broken_rows(doc: Document) -> list[tuple[str, object]]:
@@ -197,13 +198,6 @@ def _write_csv(path: Path, head: Iterable[str], rows: Iterable[Iterable[str]]) -
     with path.open("w", encoding="utf-8", newline="") as f:
         _write_rows(f, [list(head)])
         _write_rows(f, rows)
-
-
-def write_tables(out_dir: Path, docs: list[Document], failures: list[tuple[str, str, str]]) -> dict[str, int]:
-    """Write every table for `docs` (sorted by doc_id) and swap them in as `out_dir` atomically.
-
-    Returns the number of rows per table."""
-    return write_doc_tables(out_dir, [doc_tables(d) for d in docs], failures)
 
 
 def write_doc_tables(out_dir: Path, parts: list[DocTables], failures: list[tuple[str, str, str]]) -> dict[str, int]:

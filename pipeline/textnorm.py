@@ -30,6 +30,11 @@ def fold_char(chunk: str) -> str:
     return "".join(_EXTRA.get(c, c) for c in out)
 
 
+def is_han(c: str) -> bool:
+    """A kanji (CJK unified ideographs and extension A) or the iteration marks 々 〆."""
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c in "々〆"
+
+
 @dataclass(frozen=True)
 class NormText:
     """`text` is the folded form of `raw[offset:offset+len(raw)]`; `starts[i]`/`ends[i]` give

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pipeline.cache import DocCache, content_key, memoized
+from pipeline.cache import DocCache, content_key, memoized, stamped, unstamped
 from pipeline.document import Document
 
 
@@ -139,3 +139,16 @@ def test_tokenizer_results_equal_with_and_without_cache(tmp_path, rules):
     assert plain == first == second
     assert again.cache.stats["hits"] == len(doc.sentences) and again.cache.stats["misses"] == 0
     assert all(text[t.start:t.end] == t.text for t in second)
+
+
+@pytest.mark.parametrize("data, fields, expected", [
+    (None, {"version": "v", "doc_id": "d"}, b"x\ny"),
+    (None, {"version": "w", "doc_id": "d"}, None),  # another version
+    (None, {"version": "v", "doc_id": "e"}, None),  # another document
+    (None, {"version": "v", "doc_id": "d", "key": ""}, b"x\ny"),  # an absent field reads as ""
+    (b'{"format": 1, "version": "v", "doc_id": "d", "crc32": 0}\nx\ny', {"version": "v", "doc_id": "d"}, None),
+    (b'{"format": 9, "version": "v", "doc_id": "d", "crc32": 1989525992}\nx\ny', {"version": "v"}, None),
+])
+def test_cache_stamped_header_is_checked_once_for_both_caches(data, fields, expected):
+    data = data if data is not None else stamped({"version": "v", "doc_id": "d"}, b"x\ny")
+    assert unstamped(data, fields) == expected

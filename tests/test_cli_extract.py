@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.document import Document
-from pipeline.tables import write_tables
+from pipeline.tables import render, write_doc_tables
 
 from conftest import RULES_DIR as RULES
 
@@ -44,7 +44,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 def earlier_output(out: Path) -> dict[str, bytes]:
     """An output folder as an earlier run left it; its snapshot."""
-    write_tables(out, [Document("2017/old", "2017", "旧い本文。\n")], [])
+    write_doc_tables(out, [render(Document("2017/old", "2017", "旧い本文。\n"))[0]], [])
     return snapshot(out)
 
 

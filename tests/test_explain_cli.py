@@ -57,6 +57,17 @@ def test_explain_each_row_of_each_span_table(extracted):
     assert checked >= 3  # at least the heading rows
 
 
+def test_explain_row_by_its_stable_reference(extracted):
+    """DOC_ID:START:END names the same row as its number, and the output says so for later runs."""
+    row = rows(extracted, "dates")[0]
+    ref = f"{row['doc_id']}:{row['start']}:{row['end']}"
+    args = ("--output", str(extracted / "output"), "--raw", str(extracted / "raw"), "--rules", str(extracted / "rules"))
+    by_number, by_ref = explain("dates", "1", *args), explain("dates", ref, *args)
+    assert by_number.returncode == by_ref.returncode == 0
+    assert by_ref.stdout == by_number.stdout
+    assert f"explain dates {ref}" in by_ref.stdout
+
+
 def test_explain_row_after_a_rule_change(extracted, tmp_path):
     """With a rule file changed since the extraction, explain says the row is no longer produced."""
     rules = tmp_path / "rules"
@@ -90,6 +101,8 @@ def test_explain_text_shows_heading_rule():
 
 @pytest.mark.parametrize(("args", "message"), [
     (("clauses", "999"), "out of range"),
+    (("dates", "2017/a:0:1"), "no row of 2017/a spans 0:1"),
+    (("dates", "2017/a"), "DOC_ID:START:END"),
     (("nosuchtable", "1"), "no such output table"),
     (("clauses",), "give TABLE ROW"),
     (("--doc", "2017/a", "--span", "x"), "--span START:END"),

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import load
+from pipeline.load import read_rows
 from pipeline.cli import main
 
 from conftest import RULES_DIR, seed_raw
@@ -52,3 +53,12 @@ def test_load_booleans_dates_and_formula_guard(tmp_path):
     assert dates["value_parsed"].tolist() == [pd.Timestamp("2016-12-07"), pd.Timestamp("2016-09-01")]
     assert dates["modifier"].tolist() == ["", "from"]
     assert dates["rule"].tolist() == ["date.x", "=date.y"]  # the writer's ' guard is removed
+
+
+def test_load_read_rows_removes_the_formula_guard_like_load(tmp_path):
+    (tmp_path / "dates.csv").write_text("\ufeff" + DATES.replace("9月", "'=9月"), encoding="utf-8")
+    head, rows = read_rows(tmp_path / "dates.csv")
+    assert head[:3] == ["doc_id", "section_id", "sentence_id"]
+    assert [r["rule"] for r in rows] == ["date.x", "=date.y"] == load(tmp_path)["dates"]["rule"].tolist()
+    assert rows[1]["text"] == "'=9月"  # span text is never escaped, so never unescaped
+    assert read_rows(tmp_path / "missing.csv") == ([], [])

@@ -134,3 +134,12 @@ def test_byte_chunks_cover_the_text_under_the_limit(text):
     assert "".join(text[a:b] for a, b in chunks) == text
     assert all(0 < len(text[a:b].encode("utf-8")) <= MAX_BYTES for a, b in chunks)
     assert all(chunks[i][1] == chunks[i + 1][0] for i in range(len(chunks) - 1))
+
+
+def test_ner_label_map_is_ginzas():
+    from ginza.ene_ontonotes_mapper import ENE_ONTONOTES_MAPPING
+
+    from pipeline.stages.ner import ontonotes_mapping
+
+    assert ontonotes_mapping() == ENE_ONTONOTES_MAPPING
+    assert ontonotes_mapping()["Person"] == "PERSON"

@@ -15,9 +15,15 @@ from pipeline import load
 from pipeline.document import Block, Document, Section, Sentence
 from pipeline import tables
 from pipeline.cli import main
-from pipeline.tables import MARKER, TABLES, drop_broken_rows, neutralise, unneutralise, write_tables
+from pipeline.tables import MARKER, TABLES, drop_broken_rows, neutralise, render, unneutralise, write_doc_tables
 
 from conftest import RULES_DIR
+
+
+def _write_tables(out, docs, failures):
+    """Every table of these documents, rendered and written as a run does."""
+    return write_doc_tables(out, [render(doc)[0] for doc in docs], failures)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +52,7 @@ def test_neutralise_round_trip(value):
 def test_free_text_is_guarded_and_span_text_exact(tmp_path, value):
     line = value.replace("\n", " ").replace("\r", " ") or "x"  # a block is one line
     doc = doc_with(value or "t", line)
-    write_tables(tmp_path / "out", [doc], [])
+    _write_tables(tmp_path / "out", [doc], [])
     raw = pd.read_csv(tmp_path / "out" / "sections.csv", dtype=str, keep_default_na=False)
     assert not raw["title"][0].startswith(("=", "+", "-", "@", "\t", "\r"))
     blocks = pd.read_csv(tmp_path / "out" / "blocks.csv", dtype=str, keep_default_na=False)
@@ -61,7 +67,7 @@ def test_free_text_is_guarded_and_span_text_exact(tmp_path, value):
 
 def test_commas_quotes_newlines_round_trip_through_read_csv(tmp_path):
     title = 'a,"b",\nc\r\nd\'e'
-    write_tables(tmp_path / "out", [doc_with(title, "本文,「引用」\"です\"。")], [("2017/x", "read", 'bad "byte",\nhere')])
+    _write_tables(tmp_path / "out", [doc_with(title, "本文,「引用」\"です\"。")], [("2017/x", "read", 'bad "byte",\nhere')])
     sections = pd.read_csv(tmp_path / "out" / "sections.csv", dtype=str, keep_default_na=False)
     assert sections["title"][0] == title
     blocks = pd.read_csv(tmp_path / "out" / "blocks.csv", dtype=str, keep_default_na=False)
@@ -71,7 +77,7 @@ def test_commas_quotes_newlines_round_trip_through_read_csv(tmp_path):
 
 
 def test_every_table_is_written_with_its_header(tmp_path):
-    write_tables(tmp_path / "out", [], [])
+    _write_tables(tmp_path / "out", [], [])
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == sorted([f"{t}.csv" for t in TABLES] + ["documents.csv", "failures.csv", MARKER])
     for table, (_, columns) in TABLES.items():
@@ -90,7 +96,7 @@ def test_rows_breaking_offsets_are_dropped_with_a_warning():
 
 def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
     out = tmp_path / "output"
-    write_tables(out, [doc_with("旧", "旧い本文。")], [])
+    _write_tables(out, [doc_with("旧", "旧い本文。")], [])
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     real, calls = tables._write_csv, []
 
@@ -102,7 +108,7 @@ def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tables, "_write_csv", write_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        write_tables(out, [doc_with("新", "新しい本文。")], [])
+        _write_tables(out, [doc_with("新", "新しい本文。")], [])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]  # no temporary folder left
 
@@ -112,7 +118,7 @@ def test_stale_temporary_folders_of_dead_runs_are_removed(tmp_path):
     stale = tmp_path / f".output.tmp-{dead.stdout.strip()}-abc"
     stale.mkdir()
     (stale / "blocks.csv").write_text("half", encoding="utf-8")
-    write_tables(tmp_path / "output", [], [])
+    _write_tables(tmp_path / "output", [], [])
     assert not stale.exists()
     assert (tmp_path / "output" / "blocks.csv").exists()
 
@@ -168,7 +174,7 @@ def test_killed_run_leaves_a_whole_output(tmp_path, capsys, point):
     for name in ("a", "b"):
         (raw / f"{name}.txt").write_text(f"第1章 総論\n{name}の本文です。\n", encoding="utf-8")
     out = tmp_path / "output"
-    write_tables(out, [doc_with("旧", "旧い本文。")], [])
+    _write_tables(out, [doc_with("旧", "旧い本文。")], [])
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     proc = _stopped_run(point, tmp_path / "raw", out)
     try:

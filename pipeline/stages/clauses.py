@@ -15,15 +15,14 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from ..document import Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
+from ..document import BLOCK_KINDS, CLAUSE_TYPES, Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText, folded, quote_spans
-from .segment import BLOCK_KINDS
+from . import stage
 
 PERSON = "\ue000"  # one character standing for a person mention in the subject view
 BLANK = "\ue001"  # a character inside a quotation in the subject view
-CLAUSE_TYPES = ("agree", "confirm", "share", "welcome", "state", "request")
 
 
 class TokenSpec(Strict):
@@ -36,7 +35,7 @@ class TokenSpec(Strict):
 
 
 class PredicateRule(Rule):
-    type: Literal["agree", "confirm", "share", "welcome", "state", "request"]
+    type: Literal[CLAUSE_TYPES]
     tokens: tuple[TokenSpec, ...]
     tail: str = ""
     not_before: Regex = ""
@@ -91,7 +90,6 @@ class ClauseRules(Strict):
         return self
 
 
-RULE_SCHEMAS = {"clauses": ClauseRules}
 
 
 @dataclass(frozen=True)
@@ -196,6 +194,8 @@ def _starters(specs: tuple[_Spec, ...]) -> tuple[_Spec, ...]:
     return specs
 
 
+@stage("clauses", rules={"clauses": ClauseRules}, assigns=("clauses",),
+       requires=("text", "sections", "sentences", "blocks", "tokens", "dates", "people", "meetings"))
 class ClauseStage:
     """Sets `doc.clauses`: one row per outcome predicate, with type, actor, content and meeting."""
 

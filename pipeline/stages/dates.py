@@ -19,13 +19,13 @@ from typing import Literal
 import regex
 from pydantic import model_validator
 
-from ..document import DateMention, Document, TraceEvent
+from ..document import DATE_MODIFIERS, GRANULARITIES, DateMention, Document, TraceEvent
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from . import stage
 
 STAGE = "dates"
-GRANULARITIES = ("year", "month", "day")
 _FRAGMENT = regex.compile(r"\{@(\w+)\}")
 _MAX_EXPANSION = 20
 
@@ -49,7 +49,7 @@ class DatePattern(Rule):
 
 class RelativeWord(Rule):
     word: str
-    unit: Literal["year", "month", "day"]
+    unit: Literal[GRANULARITIES]
     offset: int
     fiscal: bool = False
     # `date`: the nearest preceding date (同年, 翌月); `edition`: the document's edition year
@@ -64,14 +64,14 @@ class RelativeWord(Rule):
 
 
 class ModifierRule(Rule):
-    modifier: Literal["from", "until", "approx"]
+    modifier: Literal[DATE_MODIFIERS]
     words: tuple[str, ...]
 
 
 class RangeRule(Rule):
     connector: str
-    first: Literal["from", "until", "approx", ""] = "from"
-    second: Literal["from", "until", "approx", ""] = "until"
+    first: Literal[DATE_MODIFIERS + ("",)] = "from"
+    second: Literal[DATE_MODIFIERS + ("",)] = "until"
 
 
 class Guard(Strict):
@@ -109,7 +109,6 @@ class DateRules(Strict):
         return self
 
 
-RULE_SCHEMAS = {"dates": DateRules}
 
 
 def _alternation(words) -> str:
@@ -226,6 +225,7 @@ class Candidate:
     modifier_rule: str = ""
 
 
+@stage("dates", rules={"dates": DateRules}, requires=("text", "edition", "sentences", "blocks"), assigns=("dates",))
 class DateStage:
     """Finds date expressions in extractable sentences and resolves them in reading order."""
 

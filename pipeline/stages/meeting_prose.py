@@ -25,10 +25,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator
 
-from ..document import DateMention, Document, PersonMention, Sentence, TraceEvent, VenueMention
+from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, PersonMention, Sentence, TraceEvent,
+                        VenueMention)
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Strict
 from ..textnorm import NormText, quote_spans
-from .segment import BLOCK_KINDS
 
 PERSON = "\ue000"
 DATE = "\ue002"
@@ -140,7 +140,7 @@ class Mention:
 
 # ---------------------------------------------------------------------------- rule schema
 class ModeCue(Rule):
-    mode: Literal["in_person", "telephone", "video"]
+    mode: Literal[MEETING_MODES]
     pattern: ViewRegex
 
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..document import DateMention, Document, Meeting, PersonMention, Section, Sentence, TraceEvent, VenueMention
+from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, Meeting, PersonMention, Section, Sentence,
+                        TraceEvent, VenueMention)
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from . import stage
 from .meeting_prose import ProseReader, ProseRules, Session
-from .segment import BLOCK_KINDS
 
 
 class MeetingRule(Rule):
-    mode: Literal["in_person", "telephone", "video"]
+    mode: Literal[MEETING_MODES]
     pattern: Regex
     needs_date: bool = False
 
@@ -33,13 +34,12 @@ class MeetingRules(Strict):
     not_venue: Regex = ""
     opening_cue: Regex = ""
     not_participant_after: Regex = ""
-    no_venue_modes: tuple[Literal["in_person", "telephone", "video"], ...] = ("telephone", "video")
+    no_venue_modes: tuple[Literal[MEETING_MODES], ...] = ("telephone", "video")
     venue_after_date: Regex = r"^\s*\(([^()]*)\)"
     paragraph_kinds: tuple[Literal[BLOCK_KINDS], ...] = ("paragraph",)
     prose: ProseRules | None = None
 
 
-RULE_SCHEMAS = {"meetings": MeetingRules}
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ def top_parens(text: str) -> list[_Paren]:
     return out
 
 
+@stage("meetings", rules={"meetings": MeetingRules}, reads=("people", "venues"), assigns=("meetings", "venues"),
+       requires=("text", "sections", "sentences", "blocks", "dates", "people", "venues"))
 class MeetingStage:
     """Sets `doc.meetings` and the `meeting_id` of the venues inside each meeting's section."""
 
@@ -486,4 +488,4 @@ def _venue_name(doc: Document, span: tuple[int, int], fallback: str) -> str:
     return inside[0].name if inside else fallback
 
 
-__all__ = ["MeetingStage", "MeetingRules", "RULE_SCHEMAS", "PersonMention"]
+__all__ = ["MeetingStage", "MeetingRules", "PersonMention"]

@@ -16,9 +16,11 @@ chunked below SudachiPy's 49,149-byte limit.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -26,10 +28,12 @@ from ..cache import DocCache, content_key, memoized
 from ..document import Document, Entity, Sentence
 from ..ruleset import CompiledPattern, Regex, Rules, Strict
 from ..textnorm import NormText
+from . import stage
 
 MAX_BYTES = 40_000  # SudachiPy refuses more than 49,149 UTF-8 bytes per call
 BATCH_SIZE = 64  # small batches: same speed, a fraction of the memory of spaCy's default
 KEEP_COMPONENTS = ("tok2vec", "ner")
+LABEL_MAP = "data/ginza_ene_ontonotes.json"
 BREAKS = "、。,.!? \n「」『』()[]【】"
 
 
@@ -54,7 +58,6 @@ class NerRules(Strict):
     edge: int = 2  # entities starting/ending this close to a cut edge are dropped
 
 
-RULE_SCHEMAS = {"ner": NerRules}
 
 
 def byte_chunks(text: str, limit: int = MAX_BYTES) -> list[tuple[int, int]]:
@@ -127,6 +130,7 @@ def _valid_spans(value) -> bool:
         and isinstance(r[2], str) and r[2] for r in value)
 
 
+@stage("ner", rules={"ner": NerRules}, requires=("sentences", "blocks"), assigns=("entities",), cached=True)
 class NerModel:
     """ja_ginza loaded once; `__call__(doc)` adds `doc.entities` found in the chosen windows."""
 
@@ -139,7 +143,7 @@ class NerModel:
         self.version = f"{versions}+{','.join(KEEP_COMPONENTS)}+numpyops+chunk{MAX_BYTES}+spans1"
         self.cache = DocCache(cache_dir, "ner", self.version) if cache_dir is not None else None
         self._nlp = None
-        self.mapping: dict[str, str] = _ontonotes_mapping()
+        self.mapping: dict[str, str] = ontonotes_mapping()
 
     @property
     def nlp(self):
@@ -205,20 +209,11 @@ def _version(meta, package: str) -> str:
         return "none"
 
 
-def _ontonotes_mapping() -> dict[str, str]:
-    """GiNZA's Sekine -> OntoNotes label map, read as a literal from its module file (importing
-    it would import spaCy, which a fully cached run never needs)."""
-    import ast
-    import importlib.util
-
-    spec = importlib.util.find_spec("ginza")
-    if spec is None or spec.origin is None:
-        return {}
-    tree = ast.parse((Path(spec.origin).parent / "ene_ontonotes_mapper.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "ENE_ONTONOTES_MAPPING" for t in node.targets):
-            return dict(ast.literal_eval(node.value))
-    return {}
+def ontonotes_mapping() -> dict[str, str]:
+    """GiNZA's Sekine -> OntoNotes label map (`ginza.ene_ontonotes_mapper`, GiNZA 5.3, MIT licence),
+    shipped as data: importing it from GiNZA would import spaCy, which a fully cached run never needs."""
+    text = resources.files("pipeline").joinpath(LABEL_MAP).read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 def _pipe_names() -> list[str]:

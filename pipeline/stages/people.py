@@ -27,8 +27,9 @@ from ..overlap import resolve
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from ..textnorm import is_han as _is_han
+from . import stage
 
-MAX_TITLE = 24  # characters a title may span
 MAX_MARKER = 12
 
 
@@ -108,7 +109,6 @@ class PersonRegistry(Strict):
     persons: tuple[PersonEntry, ...] = ()
 
 
-RULE_SCHEMAS = {"people": PeopleRules, "persons": PersonRegistry}
 
 PERSON_LABELS = ("Person",)
 
@@ -165,6 +165,8 @@ def name_key(name: str, ids: PersonIdRules) -> str:
     return "・".join(parts[k:])
 
 
+@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry},
+       requires=("text", "sections", "sentences", "blocks", "tokens", "entities"), assigns=("people",))
 class PeopleStage:
     """Adds `doc.people`."""
 
@@ -631,10 +633,6 @@ class PeopleStage:
             if (name in entry.names or key in entry.names) and (not entry.titles or title in entry.titles):
                 return entry
         return None
-
-
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c in "々〆"
 
 
 def _is_kana_name_char(c: str) -> bool:

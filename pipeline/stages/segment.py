@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..document import Block, Document, Section, Sentence
+from ..document import BLOCK_KINDS, Block, Document, Section, Sentence
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
-
-BLOCK_KINDS = ("heading", "paragraph", "figure_ref", "document_ref", "caption", "caption_duplicate",
-               "footnote", "boilerplate")
+from . import stage
 
 
 class LineRule(Rule):
@@ -80,7 +78,6 @@ class HeadingRules(Strict):
     headings: tuple[HeadingRule, ...]
 
 
-RULE_SCHEMAS = {"blocks": BlockRules, "headings": HeadingRules}
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -153,6 +150,8 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+@stage("segment", rules={"blocks": BlockRules, "headings": HeadingRules}, requires=("text",),
+       assigns=("blocks", "sections", "sentences"))
 class Segmenter:
     """Compiled block and heading rules; `__call__(doc)` adds blocks, sections and sentences."""
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..cache import DocCache, content_key, memoized
 from ..document import Document, Token
 from ..textnorm import NormText
+from . import stage
 
 CHUNK = 2000  # characters per MeCab call; chunks end after punctuation or whitespace where possible
 
@@ -44,10 +45,11 @@ def _valid_rows(value) -> bool:
         and all(isinstance(f, str) for f in r[2:]) for r in value)
 
 
+@stage("tokenize", requires=("text", "sentences"), assigns=("tokens",), cached=True)
 class Tokenizer:
     """One MeCab tagger (unidic-lite); `__call__(doc)` adds the tokens of every sentence."""
 
-    def __init__(self, *, cache_dir: Path | None = None):
+    def __init__(self, rules=None, *, cache_dir: Path | None = None):  # reads no rule file
         import importlib.metadata as meta
 
         import fugashi

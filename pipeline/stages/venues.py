@@ -21,6 +21,8 @@ from ..document import Document, Entity, Sentence, Token, TraceEvent, VenueMenti
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
+from ..textnorm import is_han as _is_han
+from . import stage
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "Country", "City", "Province", "Location", "GPE_Other",
                           "Location_Other", "Facility", "Facility_Other", "Geological_Region", "Geological_Region_Other",
@@ -71,7 +73,6 @@ class VenueRules(Strict):
     gazetteer: tuple[Place, ...] = ()
 
 
-RULE_SCHEMAS = {"venues": VenueRules}
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class Candidate:
     reading: Reading
 
 
+@stage("venues", rules={"venues": VenueRules}, reads=("people",),
+       requires=("text", "sentences", "blocks", "tokens", "entities", "people"), assigns=("venues",))
 class VenueStage:
     """Adds `doc.venues` (meeting_id left empty)."""
 
@@ -109,7 +112,7 @@ class VenueStage:
         self.context = CompiledPattern.of(r.context.id, r.context.pattern)
         self.place_char = CompiledPattern.of("venues.place_chars", r.place_chars)
         self.facility = CompiledPattern.of("venues.facility_suffix", r.facility_suffix)
-        self.event = CompiledPattern.of("venues.event_pattern", r.event_pattern)
+        self.event = CompiledPattern.of("venue.event_pattern", r.event_pattern)
         self.sea = CompiledPattern.of("venues.sea_pattern", r.sea_pattern)
         self.sea_word = CompiledPattern.of("venues.sea_word", r.sea_word)
         self.event_placed = CompiledPattern.of("venues.event_placed", r.event_placed)
@@ -390,10 +393,6 @@ class VenueStage:
                                        c.norm.raw_text(c.name_start, c.name_end), c.country, None, source, c.cue))
         venues.sort(key=lambda v: (v.start, v.end))
         return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace))
-
-
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c in "々〆"
 
 
 def _is_kana(c: str) -> bool:
