@@ -252,6 +252,7 @@ class ProseReader:
         self.visit_place, self.place_joiners = c("visit_place"), c("place_joiners")
         self.modes = [(m.mode, CompiledPattern.of(m.id, _view_pattern(m.pattern))) for m in cfg.modes]
         self.title_modes = title_modes
+        self._sides_memo: dict[str, tuple[str, ...] | None] = {}
         self.title_lead = CompiledPattern.of(f"{cfg.id}.title_lead", r"(?:第\d+回)?[「・]?")
         self.places = places
         self.markers = markers
@@ -274,7 +275,15 @@ class ProseReader:
         return best
 
     def title_sides(self, title: str) -> tuple[str, ...] | None:
-        """The sides a compound title names (日米 -> JP, US; 米朝 -> US, KP), or None when it names none."""
+        """The sides a compound title names (日米 -> JP, US; 米朝 -> US, KP), or None when it names none
+        (memoized: titles repeat, and each position tries every marker)."""
+        if title not in self._sides_memo:
+            if len(self._sides_memo) >= 50_000:
+                self._sides_memo.clear()
+            self._sides_memo[title] = self._title_sides(title)
+        return self._sides_memo[title]
+
+    def _title_sides(self, title: str) -> tuple[str, ...] | None:
         lead = self.title_lead.match(title)
         i, sides = (lead.end() if lead is not None else 0), []
         while i < len(title):
@@ -489,6 +498,7 @@ class ProseReader:
         dates = sorted(doc.dates, key=lambda d: (d.start, d.end))
         venues = sorted(doc.venues, key=lambda v: (v.start, v.end))
         p_starts, d_starts = [p.start for p in people], [d.start for d in dates]
+        v_starts = [v.start for v in venues]
         out: list[Session] = []
         last: tuple[int | None, tuple[PersonMention, ...], DateMention | None] | None = None
         previous_venue: list = [None]  # (venue, country, is_event) of the last session with a venue
@@ -509,7 +519,9 @@ class ProseReader:
                                                 x.reason))
             section_id = sents[0].section_id
             carried = last if last is not None and last[0] == section_id else None
-            found = self.sessions_of(doc, view, mentions, caption, venues, carried, previous_venue)
+            own_venues = [v for v in venues[bisect.bisect_left(v_starts, a):bisect.bisect_left(v_starts, b)]
+                          if v.end <= b]
+            found = self.sessions_of(doc, view, mentions, caption, own_venues, carried, previous_venue)
             if found:
                 subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 last_date = next((view.dates[i] for i in sorted(view.dates, reverse=True)), None)

@@ -10,6 +10,7 @@ sentence. Venue rows of the meeting's section get its `meeting_id`.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -104,10 +105,11 @@ class MeetingStage:
         meetings: list[Meeting] = []
         trace: list[TraceEvent] = []
         venue_owner: dict[int, int] = {}  # index in doc.venues -> meeting_id
+        dates_by_start = sorted(doc.dates, key=lambda d: (d.start, d.end))
         for section in doc.sections:
             block = doc.block(section.block_id)
             heading = NormText.of(block.text, block.start)
-            found = self._section_meetings(doc, section, heading, len(meetings), trace)
+            found = self._section_meetings(doc, section, heading, len(meetings), trace, dates_by_start)
             if not found:
                 continue
             meetings += found
@@ -284,12 +286,14 @@ class MeetingStage:
         return segs
 
     def _section_meetings(self, doc: Document, section: Section, heading: NormText, next_id: int,
-                          trace: list[TraceEvent]) -> list[Meeting]:
+                          trace: list[TraceEvent], by_start: list[DateMention]) -> list[Meeting]:
         title_at = heading.text.rfind(NormText.of(section.title).text) if section.title else -1
         if title_at < 0:
             return []
         block = doc.block(section.block_id)
-        dates = [d for d in doc.dates if block.start <= d.start and d.end <= block.end]
+        lo, hi = bisect.bisect_left(by_start, block.start, key=lambda d: d.start), \
+            bisect.bisect_left(by_start, block.end, key=lambda d: d.start)
+        dates = [d for d in by_start[lo:hi] if d.end <= block.end]
         segs = self._segments(heading.text[title_at:], title_at, dates, heading)
         out: list[Meeting] = []
         for seg in segs:
