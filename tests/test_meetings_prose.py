@@ -191,3 +191,11 @@ def test_meetings_prose_clause_outside_any_account_has_no_meeting(meet):
     doc = meet(text, "2019")
     assert [(c.sentence_id, c.meeting_id) for c in doc.clauses] == [(1, 1), (2, None)]
 
+
+
+def test_meetings_prose_clauses_of_a_later_mention_belong_to_the_session(meet):
+    text = ("2019年3月には北京で、同年11月には東京で日中防衛相会談が実施された。\n"
+            "同年11月の日中防衛相会談では、海空連絡メカニズムの早期運用開始で合意した。\n")
+    doc = meet(text, "2020")
+    assert [(m.date, m.venue) for m in doc.meetings] == [("2019-03", "北京"), ("2019-11", "東京")]
+    assert [(c.text, c.meeting_id) for c in doc.clauses] == [("合意した", doc.meetings[1].meeting_id)]

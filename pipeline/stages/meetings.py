@@ -177,7 +177,8 @@ class MeetingStage:
                                    consult_mode=mode, account=tuple(sids)))
                 continue
             assert s is not None
-            account = self._account(doc, s.sentence_id, mention_sentences)
+            # every mention of the session tells it: 同年11月の日中防衛相会談では…合意した belongs to it too
+            account = tuple(sorted({sid for first in sids for sid in self._account(doc, first, mention_sentences)}))
             host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side,
                                  s.multilateral)
             out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
