@@ -257,6 +257,7 @@ class ProseReader:
         self.places = places
         self.markers = markers
         self.orgs = [(o, CompiledPattern.of(f"{cfg.id}.organisation.{o.code}", o.pattern)) for o in cfg.organisations]
+        self.org_codes = frozenset(o.code for o in cfg.organisations)  # read per session: computed once
         self.abbreviations = [(a.country, CompiledPattern.of(f"{cfg.id}.abbreviation", a.pattern))
                               for a in cfg.abbreviations]
 
@@ -296,10 +297,6 @@ class ProseReader:
             return tuple(dict.fromkeys(sides))
         org = self.org_of(title)  # an organisation's meeting named anywhere (拡大ASEAN国防相会議)
         return (org,) if org else None
-
-    @property
-    def org_codes(self) -> set[str]:
-        return {o.code for o, _ in self.orgs}
 
     def org_of(self, text: str) -> str:
         for org, pat in self.orgs:
