@@ -18,7 +18,12 @@
 3. Runs the naive baseline once: GiNZA's full pipeline with default ops (`nlp(paragraph)`
    for every paragraph) on a --naive-chars slice (default 100,000) of the edition; its
    time for N characters is EXTRAPOLATED linearly from that slice (model load excluded).
-4. Prints a table and writes JSON (default output.bench/bench.json, beside output/, so an
+4. Times every stage on ONE document (the edition's files joined) at each of --stage-chars
+   (default 1,000,000 and 2,000,000 characters), in process, CPU seconds per stage, and the ratio
+   of the largest size to the smallest: a stage that is linear in document length doubles when the
+   text doubles. GiNZA NER is left out unless --stage-ner (it reads windows, whose number grows
+   with the text; left out, the table measures the rule stages and MeCab).
+5. Prints a table and writes JSON (default output.bench/bench.json, beside output/, so an
    extract never swaps it away; `--json PATH` to choose).
 
 Peak memory: `rss_max` is the largest single process of the tree (wait4 rusage, i.e.
@@ -66,6 +71,10 @@ def add_parser(sub) -> None:
     bp.add_argument("--json", type=Path, default=Path("output.bench/bench.json"), help="where the JSON goes")
     bp.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     bp.add_argument("--keep", action="store_true", help="keep the temporary folder (edition, outputs, caches)")
+    bp.add_argument("--stage-chars", type=_sizes, default=[1_000_000, 2_000_000],
+                    help="sizes of the one-document stage timing, comma separated")
+    bp.add_argument("--stage-ner", action="store_true", help="include GiNZA NER in the stage timing")
+    bp.add_argument("--no-stages", action="store_true", help="skip the one-document stage timing")
     bp.add_argument("--naive-worker", type=Path, help=argparse.SUPPRESS)
 
 
@@ -257,6 +266,46 @@ def _summary(runs: list[dict], chars: int) -> dict:
             "last_stderr": runs[-1]["stderr"]}
 
 
+# -- the stages on one long document -------------------------------------------------------
+def stage_times(edition: Path, rules_dir: Path, *, ner: bool) -> dict[str, float]:
+    """CPU seconds of every stage on ONE document: the edition's files joined in name order."""
+    import gc
+
+    from .document import Document
+    from .ruleset import load_rules
+    from .run import Extractor
+
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(edition.rglob("*.txt")))
+    gc.set_threshold(50_000, 50, 100)  # as a worker runs (run._init_worker)
+    doc = Document("2099/one", "2099", text)
+    times = {"chars": float(len(text))}
+    for name, stage in Extractor(load_rules(rules_dir), ner=ner).stages:
+        began = time.process_time()
+        doc = stage(doc)
+        times[name] = round(time.process_time() - began, 3)
+    return times
+
+
+def render_stages(timing: dict) -> str:
+    """The per-stage table: CPU seconds at each size and the ratio of the largest to the smallest."""
+    sizes = list(timing["sizes"])
+    names = [n for n in timing["sizes"][sizes[0]] if n != "chars"]
+    head = (["stage (one document, CPU s)"] + [f"{int(timing['sizes'][k]['chars']):,} chars" for k in sizes]
+            + [f"ratio x{timing['growth']:.2f}"])
+    rows = [head]
+    for n in names + ["total"]:
+        values = [sum(v for k, v in timing["sizes"][k].items() if k != "chars") if n == "total"
+                  else timing["sizes"][k][n] for k in sizes]
+        ratio = values[-1] / values[0] if values[0] else float("nan")
+        rows.append([n] + [f"{v:.2f}" for v in values] + [f"{ratio:.2f}"])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append(f"(text x{timing['growth']:.2f}; NER {'included' if timing['ner'] else 'left out (--stage-ner)'}; "
+                 f"linear stages have a ratio near the text's)")
+    return "\n".join(lines)
+
+
 # -- the naive baseline -------------------------------------------------------------------
 def naive_worker(folder: Path) -> int:
     """GiNZA's full pipeline, default ops, one `nlp(paragraph)` per paragraph; prints JSON."""
@@ -352,13 +401,26 @@ def main(args) -> int:
                     naive_s = entry["edition"]["chars"] / rate
                     entry["naive_extrapolated_s"] = round(naive_s, 1)
                     entry["cold_over_naive"] = round(entry["cold"]["seconds"] / naive_s, 4)
+        if not args.no_stages:
+            timing: dict = {"ner": args.stage_ner, "sizes": {}}
+            for chars in args.stage_chars:
+                edition = work / f"one-{chars}"
+                build_edition(args.seed, chars, edition)
+                timing["sizes"][str(chars)] = stage_times(edition, rules, ner=args.stage_ner)
+                shutil.rmtree(edition, ignore_errors=True)
+                print(f"bench: stages on one document of {chars:,} chars: "
+                      f"{sum(v for k, v in timing['sizes'][str(chars)].items() if k != 'chars'):.1f} CPU s",
+                      file=sys.stderr)
+            sizes = list(timing["sizes"].values())
+            timing["growth"] = round(sizes[-1]["chars"] / sizes[0]["chars"], 3)
+            report["stages"] = timing
         report["load_avg_at_end"] = os.getloadavg()
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    table = render(report)
+    table = render(report) + (f"\n\n{render_stages(report['stages'])}" if "stages" in report else "")
     args.json.with_suffix(".txt").write_text(table + "\n", encoding="utf-8")
     print(table)
     print(f"(JSON: {args.json})")

@@ -108,15 +108,11 @@ class StageCache:
         match is restored from their stored deltas, the other steps run (and are stored), and a
         table whose producing step kept its key keeps its stored CSV text."""
         content, final = doc_content_key(doc), steps[-1][0]
-        stored = self.load(doc.doc_id, "tables", content)
-        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
-                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
-            stored = {"final": None, "tables": {}, "dropped": (), "document": ""}
-        old = {t: v for t, v in stored["tables"].items() if isinstance(v, tuple) and len(v) == 3}
-        if stored["final"] == final and set(TABLES) <= set(old):
-            self.stats["tables_hits"] += 1
-            return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
-                             stored["document"]), stored["dropped"]
+        stored = self._stored(doc, content)
+        hit = self._hit(doc, stored, final)
+        if hit is not None:
+            return hit
+        old = stored["tables"]
         doc, producer = self._run_steps(doc, content, steps)
         made_by = {t: producer.get(attr, "input") for t, (attr, _) in TABLES.items()}
         tables, dropped = render(doc, lambda t: old[t][1:] if t in old and old[t][0] == made_by[t] else None)
@@ -124,6 +120,27 @@ class StageCache:
         self.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
                                                   "document": tables.document})
         return tables, dropped
+
+    def stored_tables(self, doc: Document, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
+        """The document's stored rows when they were made under the last stage's key `final`, else None."""
+        return self._hit(doc, self._stored(doc, doc_content_key(doc)), final)
+
+    def _hit(self, doc: Document, stored: dict, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
+        old = stored["tables"]
+        if stored["final"] != final or not set(TABLES) <= set(old):
+            return None
+        self.stats["tables_hits"] += 1
+        return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
+                         stored["document"]), stored["dropped"]
+
+    def _stored(self, doc: Document, content: str) -> dict:
+        """The document's `.tables` entry (an empty one when absent or malformed)."""
+        stored = self.load(doc.doc_id, "tables", content)
+        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
+                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
+            return {"final": None, "tables": {}, "dropped": (), "document": ""}
+        stored["tables"] = {t: v for t, v in stored["tables"].items() if isinstance(v, tuple) and len(v) == 3}
+        return stored
 
     def _run_steps(self, doc: Document, content: str, steps: list[tuple[str, Callable[[Document], Document]]]
                    ) -> tuple[Document, dict[str, str]]:

@@ -14,6 +14,7 @@ escaped: `raw_text[start:end] == text` must hold exactly.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import ctypes
 import ctypes.util
@@ -275,14 +276,26 @@ class OutputFolder:
 
     def write(self, parts: list[DocTables], failures: list[tuple[str, str, str]]) -> dict[str, int]:
         """Write the tables (per-document rows, sorted by doc_id) and swap them in; rows per table."""
+        return self.write_sorted(sorted(parts, key=lambda d: d.doc_id), failures)
+
+    def write_sorted(self, parts: Iterable[DocTables], failures: list[tuple[str, str, str]]) -> dict[str, int]:
+        """`write`, for rows already in doc_id order, written as they come (`parts` may be a generator:
+        only one document's rows are held at a time); `failures` is read once `parts` is exhausted."""
         assert self.tmp is not None, "OutputFolder.write outside its `with` block"
-        parts = sorted(parts, key=lambda d: d.doc_id)
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+        names = [*TABLES, "documents"]
+        heads = {**{t: header(t) for t in TABLES}, "documents": DOCUMENT_COLUMNS}
         try:
-            for table in TABLES:
-                _write_csv(self.tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts])
-                counts[table] = sum(part.counts[table] for part in parts)
-            _write_csv(self.tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts])
+            with contextlib.ExitStack() as stack:
+                files = {n: stack.enter_context((self.tmp / f"{n}.csv").open("w", encoding="utf-8", newline=""))
+                         for n in names}
+                for n in names:
+                    _write_rows(files[n], [list(heads[n])])
+                for part in parts:
+                    for table in TABLES:
+                        files[table].write(part.tables[table])
+                        counts[table] += part.counts[table]
+                    files["documents"].write(part.document)
             _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
                        ([neutralise(v) for v in row] for row in sorted(failures)))
             counts["failures"] = len(failures)
