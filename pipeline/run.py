@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .document import Document
 from .errors import InputError, PipelineError, StageError
-from .reader import list_raw, read_raw, unread_files
+from .reader import doc_id_of, list_raw, read_raw, unread_files
 from .ruleset import Rules, load_rules
 from .tables import DocTables, OutputFolder, render
 
@@ -30,6 +30,7 @@ class Settings:
     fail_fast: bool = False
     progress: bool = False
     cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
+    cache_max: int = 1 << 30  # bytes the cache may hold after a run (least recently used documents go first)
     executor: str = "local"  # local: a process pool of `jobs` workers; dask: the cluster at `scheduler`
     scheduler: str | None = None
 
@@ -102,6 +103,17 @@ class Extractor:
 
     def _step(self, name: str, doc: Document) -> Document:
         return self._run(name, self.stage(name), doc)
+
+    def cache_folders(self) -> dict[str, str]:
+        """Cache namespace -> the folder of the current code or model version (`pipeline.cache.prune`)."""
+        out = {}
+        if self.stage_cache is not None:
+            out["stages"] = self.stage_cache.folder.name
+            for spec in self.specs:
+                cache = getattr(self.stage(spec.name), "cache", None) if spec.cached else None
+                if cache is not None:
+                    out[cache.namespace] = cache.folder.name
+        return out
 
     def cached_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]] | None:
         """The document's stored rows when nothing changed since they were made (no stage runs), else None."""
@@ -196,7 +208,6 @@ def run(settings: Settings) -> int:
         print(f"warning: {len(unread)} files in {raw_dir}/ are not read (only *.txt files are): {shown}",
               file=sys.stderr)
     from .dispatch import executor_for
-    from .reader import doc_id_of
 
     paths = sorted(paths, key=lambda p: doc_id_of(p, raw_dir))  # the order the tables are written in
     with OutputFolder(settings.out) as target, executor_for(settings, rules, raw_dir, len(paths)) as executor:
@@ -205,8 +216,8 @@ def run(settings: Settings) -> int:
         progress = _progress(len(paths), settings.progress)
         stopped = [False]
         cached: dict[int, Result] = {}
-        if settings.cache is not None:
-            keys = Extractor(rules, ner=settings.ner, cache_dir=Path(settings.cache))
+        keys = Extractor(rules, ner=settings.ner, cache_dir=Path(settings.cache)) if settings.cache else None
+        if keys is not None:
             for i, p in enumerate(paths):
                 hit = _cached(keys, p, raw_dir)
                 if hit is not None:
@@ -241,6 +252,11 @@ def run(settings: Settings) -> int:
         else:
             counts = target.write_sorted(collected(), failures)
             progress.close()
+    if keys is not None and settings.cache is not None:  # bounded: old versions, deleted documents, size cap
+        from .cache import content_key, prune
+
+        prune(Path(settings.cache), current=keys.cache_folders(), source=str(raw_dir.resolve()),
+              run_docs={content_key(doc_id_of(p, raw_dir)) for p in paths}, max_bytes=settings.cache_max)
     seconds = time.perf_counter() - began
     shown = ", ".join(f"{t} {counts[t]}" for t in ("sections", "blocks", "tokens", "dates", "people", "venues",
                                                      "clauses", "meetings"))

@@ -30,7 +30,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import content_key, stamped, unstamped, write_atomically
+from .cache import content_key, stamped, touch, unstamped, write_atomically
 from .document import Document
 from .tables import TABLES, DocTables, render
 
@@ -130,6 +130,7 @@ class StageCache:
         if stored["final"] != final or not set(TABLES) <= set(old):
             return None
         self.stats["tables_hits"] += 1
+        touch(self._path(doc.doc_id, "tables"))  # used now: the last of the cache to be evicted
         return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
                          stored["document"]), stored["dropped"]
 
