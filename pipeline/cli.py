@@ -14,7 +14,7 @@ from .errors import PipelineError, UsageError
 
 
 # module names (inside the package) that provide more subcommands
-COMMAND_MODULES: tuple[str, ...] = ("evaluate", "explain", "report", "bench")
+COMMAND_MODULES: tuple[str, ...] = ("evaluate", "explain", "report", "bench", "workbook")
 
 
 def _command_modules():
@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--executor", choices=("local", "dask"), default="local",
                     help="local: a process pool of --jobs workers (default); dask: the Dask cluster at --scheduler")
     ex.add_argument("--scheduler", help="address of the Dask scheduler for --executor dask (tcp://HOST:8786)")
+    ex.add_argument("--xlsx", action="store_true", help="also write OUT/hakusho.xlsx, one sheet per table")
+    ex.add_argument("--csv-bom", action="store_true",
+                    help="write the CSVs with a UTF-8 BOM, so that a double-click opens them right in Excel")
 
     ck = sub.add_parser("check-rules", help="validate every rule file and run every rule's examples")
     ck.add_argument("--rules", type=Path, default=Path("rules"))
@@ -105,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             return run(Settings(raw=args.raw, rules=args.rules, out=args.out, jobs=cores(args.jobs),
                                 ner=not args.no_ner, fail_fast=args.fail_fast, progress=sys.stderr.isatty(),
                                 cache=None if args.no_cache else args.cache, cache_max=args.cache_max_size,
-                                executor=args.executor,
-                                scheduler=args.scheduler))
+                                executor=args.executor, scheduler=args.scheduler, csv_bom=args.csv_bom,
+                                xlsx=args.xlsx))
         if args.command == "check-rules":
             return check_rules(args.rules, examples=not args.no_examples)
         for module in _command_modules():

@@ -33,6 +33,8 @@ class Settings:
     cache_max: int = 1 << 30  # bytes the cache may hold after a run (least recently used documents go first)
     executor: str = "local"  # local: a process pool of `jobs` workers; dask: the cluster at `scheduler`
     scheduler: str | None = None
+    csv_bom: bool = False  # CSVs with a UTF-8 BOM (spreadsheets that guess the encoding)
+    xlsx: bool = False  # also write the tables as one workbook (pipeline/workbook.py)
 
 
 class Extractor:
@@ -248,9 +250,9 @@ def run(settings: Settings) -> int:
                 print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was",
                       file=sys.stderr)
                 return 1
-            counts = target.write_sorted(parts, failures)
+            counts = target.write_sorted(parts, failures, bom=settings.csv_bom, xlsx=settings.xlsx)
         else:
-            counts = target.write_sorted(collected(), failures)
+            counts = target.write_sorted(collected(), failures, bom=settings.csv_bom, xlsx=settings.xlsx)
             progress.close()
     if keys is not None and settings.cache is not None:  # bounded: old versions, deleted documents, size cap
         from .cache import content_key, prune
