@@ -117,6 +117,11 @@ class Extractor:
                     out[cache.namespace] = cache.folder.name
         return out
 
+    def is_cached(self, doc: Document) -> bool:
+        """Whether the cache holds the document's rows for this content, these rules and this code."""
+        return self.stage_cache is not None and bool(self.stage_keys) and \
+            self.stage_cache.is_current(doc, self.stage_keys[-1])
+
     def cached_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]] | None:
         """The document's stored rows when nothing changed since they were made (no stage runs), else None."""
         if self.stage_cache is None or not self.stage_keys:
@@ -154,13 +159,17 @@ Result = tuple[DocTables | None, tuple[str, str, str] | None, tuple[str, ...], s
 def _extract_path(path: str, raw_dir: str) -> Result:
     """Read and extract one file: (its CSV rows, failure row, warnings, error line); never raises."""
     assert _WORKER is not None
+    return _extract_with(_WORKER, Path(path), Path(raw_dir))
+
+
+def _extract_with(extractor: Extractor, path: Path, raw_dir: Path) -> Result:
     try:
         raw = read_raw(Path(path), Path(raw_dir))
     except InputError as err:
         rel = Path(path).relative_to(raw_dir).with_suffix("").as_posix()
         return None, (rel, "read", err.reason), (), str(err)
-    return extract_document(_WORKER, Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings),
-                            path)
+    return extract_document(extractor, Document(raw.doc_id, raw.edition, raw.text, raw.encoding,
+                                                 warnings=raw.warnings), str(path))
 
 
 def extract_document(extractor: Extractor, doc: Document, path: str) -> Result:
@@ -172,16 +181,24 @@ def extract_document(extractor: Extractor, doc: Document, path: str) -> Result:
     return tables, None, doc.warnings + dropped, ""
 
 
-def _cached(extractor: Extractor, path: Path, raw_dir: Path) -> Result | None:
-    """A document's Result from the stage cache when nothing changed since it was made; None when it must run
-    (a file that cannot be read is left to the worker, which reports it)."""
+def _read(path: Path, raw_dir: Path) -> Document | None:
+    """The document of a raw file, or None when it cannot be read (the worker then reports why)."""
     try:
         raw = read_raw(path, raw_dir)
     except InputError:
         return None
-    doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
+    return Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
+
+
+def _cached(extractor: Extractor, path: Path, raw_dir: Path) -> Result:
+    """A document's Result from the stage cache (computed here after all when its entry proves damaged)."""
+    doc = _read(path, raw_dir)
+    if doc is None:
+        return _extract_with(extractor, path, raw_dir)
     hit = extractor.cached_tables(doc)
-    return None if hit is None else (hit[0], None, doc.warnings + hit[1], "")
+    if hit is None:
+        return extract_document(extractor, doc, str(path))
+    return hit[0], None, doc.warnings + hit[1], ""
 
 
 def run(settings: Settings) -> int:
@@ -217,18 +234,15 @@ def run(settings: Settings) -> int:
         done = [0]
         progress = _progress(len(paths), settings.progress)
         stopped = [False]
-        cached: dict[int, Result] = {}
         keys = Extractor(rules, ner=settings.ner, cache_dir=Path(settings.cache)) if settings.cache else None
+        cached: set[int] = set()  # documents whose rows the cache holds: read when their turn to be written comes
         if keys is not None:
-            for i, p in enumerate(paths):
-                hit = _cached(keys, p, raw_dir)
-                if hit is not None:
-                    cached[i] = hit
+            cached = {i for i, p in enumerate(paths) if (doc := _read(p, raw_dir)) is not None and keys.is_cached(doc)}
         computed = executor.results([p for i, p in enumerate(paths) if i not in cached])
 
         def collected():
             for i in range(len(paths)):
-                doc, failure, warnings, error = cached[i] if i in cached else next(computed)
+                doc, failure, warnings, error = _cached(keys, paths[i], raw_dir) if i in cached else next(computed)
                 for message in warnings:
                     print(f"warning: {message}", file=sys.stderr)
                 if error:

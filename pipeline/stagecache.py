@@ -25,6 +25,7 @@ the cache is a local folder of the user's own runs).
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 from dataclasses import fields, replace
 from pathlib import Path
@@ -93,13 +94,26 @@ class StageCache:
             self.stats["bad_files"] += 1
             return None
 
-    def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "") -> None:
-        """Replace a document's file atomically; failures only cost a recomputation later."""
+    def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "", final: str = "") -> None:
+        """Replace a document's file atomically; failures only cost a recomputation later. `final` (the
+        rows' last stage key) goes into the header, where `is_current` reads it without the payload."""
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except pickle.PicklingError:
             return
-        write_atomically(self._path(doc_id, kind), stamped(self._fields(doc_id, content, key), payload))
+        fields = self._fields(doc_id, content, key) | ({"final": final} if final else {})
+        write_atomically(self._path(doc_id, kind), stamped(fields, payload))
+
+    def is_current(self, doc: Document, final: str) -> bool:
+        """Whether the document's stored rows were made from this content under the last stage's key
+        `final`: a look at the header line only (the payload is read, and checked, when the rows are used)."""
+        try:
+            with self._path(doc.doc_id, "tables").open("rb") as fh:
+                header = json.loads(fh.readline())
+        except (OSError, ValueError):
+            return False
+        want = self._fields(doc.doc_id, doc_content_key(doc), "") | {"final": final}
+        return isinstance(header, dict) and all(header.get(k, "") == v for k, v in want.items())
 
     def extract_tables(self, doc: Document, steps: list[tuple[str, Callable[[Document], Document]]]
                        ) -> tuple[DocTables, tuple[str, ...]]:
@@ -118,7 +132,7 @@ class StageCache:
         tables, dropped = render(doc, lambda t: old[t][1:] if t in old and old[t][0] == made_by[t] else None)
         entries = {t: (None if dropped else made_by[t], tables.tables[t], tables.counts[t]) for t in TABLES}
         self.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
-                                                  "document": tables.document})
+                                                  "document": tables.document}, final=final)
         return tables, dropped
 
     def stored_tables(self, doc: Document, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
