@@ -129,20 +129,22 @@ def render(doc: Document, reuse: Callable[[str], tuple[str, int] | None] | None 
            ) -> tuple[DocTables, tuple[str, ...]]:
     """A finished document's rows, rendered once: rows that break the offset invariant are dropped
     (one warning per table, also in documents.csv), then each table becomes CSV text; `reuse(table)`
-    may give a table's stored (text, count) instead, and is not asked when a row was dropped."""
-    doc, dropped = drop_broken_rows(doc)
+    may give a table's stored (text, count) instead (its rows were checked when they were stored, so
+    only the other tables are checked), and none is reused when a row was dropped."""
+    stored = {t: reuse(t) for t in TABLES} if reuse is not None else {}
+    doc, dropped = drop_broken_rows(doc, tuple(t for t in TABLES if stored.get(t) is None))
     texts, counts = {}, {}
     for table in TABLES:
-        hit = reuse(table) if reuse is not None and not dropped else None
+        hit = stored.get(table) if not dropped else None
         texts[table], counts[table] = hit if hit is not None else table_text(doc, table)
     return DocTables(doc.doc_id, texts, counts, document_text(doc)), dropped
 
 
-def broken_rows(doc: Document) -> list[tuple[str, object]]:
-    """(table, record) for every row whose `text` is not `doc.text[start:end]` (a stage bug)."""
+def broken_rows(doc: Document, tables: tuple[str, ...] = tuple(TABLES)) -> list[tuple[str, object]]:
+    """(table, record) for every row of `tables` whose `text` is not `doc.text[start:end]` (a stage bug)."""
     out = []
     for table, (attr, columns) in TABLES.items():
-        if not {"start", "end", "text"} <= set(columns):
+        if table not in tables or not {"start", "end", "text"} <= set(columns):
             continue
         for record in getattr(doc, attr):
             start, end = record.start, record.end
@@ -152,9 +154,9 @@ def broken_rows(doc: Document) -> list[tuple[str, object]]:
     return out
 
 
-def drop_broken_rows(doc: Document) -> tuple[Document, tuple[str, ...]]:
-    """The document without rows that break the offset invariant, and one warning per table."""
-    broken = broken_rows(doc)
+def drop_broken_rows(doc: Document, tables: tuple[str, ...] = tuple(TABLES)) -> tuple[Document, tuple[str, ...]]:
+    """The document without rows (of `tables`) that break the offset invariant, and one warning per table."""
+    broken = broken_rows(doc, tables)
     if not broken:
         return doc, ()
     by_table: dict[str, set[int]] = {}
