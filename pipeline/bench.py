@@ -13,6 +13,7 @@
      --repeat runs): the stage cache re-runs only the clause stage;
    - touch: after a comment-only edit of a rule file (blocks.yaml, the first stage's): the
      validated rules are unchanged, so nothing re-runs (median of --repeat runs).
+   - one file: the same text as ONE file (an edition saved from a PDF as text), cold, once.
    Sizes: every value of --chars (default 100,000 and 1,000,000: chars/s at both shows
    whether cost grows linearly).
 3. Runs the naive baseline once: GiNZA's full pipeline with default ops (`nlp(paragraph)`
@@ -70,6 +71,7 @@ def add_parser(sub) -> None:
     bp.add_argument("--jobs", type=JOBS, default=0, help="extract --jobs (default 0: one per core)")
     bp.add_argument("--json", type=Path, default=Path("output.bench/bench.json"), help="where the JSON goes")
     bp.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    bp.add_argument("--no-one-file", action="store_true", help="skip the cold run of each edition as ONE file")
     bp.add_argument("--keep", action="store_true", help="keep the temporary folder (edition, outputs, caches)")
     bp.add_argument("--stage-chars", type=_sizes, default=[1_000_000, 2_000_000],
                     help="sizes of the one-document stage timing, comma separated")
@@ -489,6 +491,17 @@ def main(args) -> int:
                 shutil.rmtree(cache, ignore_errors=True) if r < args.repeat - 1 else None
             entry = {"edition": built, "ner": share, "cold": _summary(cold, built["chars"]),
                      "warm": _summary(warm, built["chars"]), "touch": _summary(touch, built["chars"])}
+            if not args.no_one_file:  # the same text as ONE file (an edition saved from a PDF), cold
+                one = work / f"one-{chars}" / "2099"
+                one.mkdir(parents=True)
+                with open(one / "edition.txt", "w", encoding="utf-8") as fh:
+                    for path in sorted(edition.rglob("*.txt")):
+                        fh.write(path.read_text(encoding="utf-8"))
+                cmd = py + ["extract", "--raw", str(one.parent), "--rules", str(rules), "--out",
+                            str(work / f"out-one-{chars}"), "--jobs", str(jobs), "--cache",
+                            str(work / f"cache-one-{chars}")] + (["--no-ner"] if args.no_ner else [])
+                entry["one_file"] = _summary([measure(cmd, cwd=root)], built["chars"])
+                print(f"bench: {chars:,} as one file, cold: {entry['one_file']['seconds']} s", file=sys.stderr)
             entry["warm_over_cold"] = round(entry["warm"]["seconds"] / entry["cold"]["seconds"], 3)
             entry["touch_over_cold"] = round(entry["touch"]["seconds"] / entry["cold"]["seconds"], 3)
             report["sizes"][str(chars)] = entry
@@ -545,8 +558,8 @@ def render(report: dict) -> str:
     rows = [("measurement", "chars", "median s", "chars/s", "max proc RSS MB", "tree PSS MB", "runs")]
     for chars, e in report["sizes"].items():
         n = e["edition"]["chars"]
-        for kind, label in (("cold", "cold extract"), ("warm", "warm: new clause rule"),
-                            ("touch", "warm: comment-only edit")):
+        for kind, label in (("cold", "cold extract"), ("one_file", "cold extract, as ONE file"),
+                            ("warm", "warm: new clause rule"), ("touch", "warm: comment-only edit")):
             if kind not in e:
                 continue
             s = e[kind]

@@ -54,6 +54,11 @@ def unstamped(data: bytes, fields: dict[str, str]) -> bytes | None:
     return payload
 
 
+def versioned_folder(root: Path, namespace: str, version: str) -> Path:
+    """The folder of one kind of cached value (`namespace`) made by one `version` of the code or model."""
+    return Path(root) / f"{namespace}-{content_key(version)[:12]}"
+
+
 class DocCache:
     """Cached values of one kind (`namespace`, `version`), one file per document."""
 
@@ -61,7 +66,7 @@ class DocCache:
         self.root = Path(root)
         self.namespace = namespace
         self.version = version
-        self.folder = self.root / f"{namespace}-{content_key(version)[:12]}"
+        self.folder = versioned_folder(self.root, namespace, version)
         self.stats = {"hits": 0, "misses": 0, "bad_files": 0, "bad_entries": 0}
 
     def path(self, doc_id: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .document import Document
 from .errors import InputError, PipelineError, StageError
 from .reader import doc_id_of, list_raw, read_raw, unread_files
-from .ruleset import Rules, load_rules
+from .ruleset import RULES_NAMESPACE, Rules, load_rules
 from .tables import DocTables, OutputFolder, render
 
 
@@ -111,6 +111,9 @@ class Extractor:
         out = {}
         if self.stage_cache is not None:
             out["stages"] = self.stage_cache.folder.name
+            from .cache import versioned_folder
+
+            out[RULES_NAMESPACE] = versioned_folder(self.cache_dir, RULES_NAMESPACE, self.stage_cache.version).name
             for spec in self.specs:
                 cache = getattr(self.stage(spec.name), "cache", None) if spec.cached else None
                 if cache is not None:
@@ -212,7 +215,7 @@ def run(settings: Settings) -> int:
     process pool, or a Dask cluster), and the tables are written as the rows come, in doc_id
     order, so memory stays bounded however many documents there are."""
     began = time.perf_counter()
-    rules = load_rules(settings.rules)  # raises RuleError before anything is written
+    rules = load_rules(settings.rules, cache=settings.cache)  # raises RuleError before anything is written
     for path in rules.ignored:
         print(f"warning: {path}: not a rule file, ignored", file=sys.stderr)
     raw_dir = Path(settings.raw)

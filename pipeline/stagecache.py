@@ -31,7 +31,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import content_key, stamped, touch, unstamped, write_atomically
+from .cache import content_key, stamped, touch, unstamped, versioned_folder, write_atomically
 from .document import Document
 from .tables import TABLES, DocTables, render
 
@@ -75,7 +75,7 @@ class StageCache:
 
     def __init__(self, root: Path, version: str):
         self.version = version
-        self.folder = Path(root) / f"stages-{content_key(version)[:12]}"
+        self.folder = versioned_folder(root, "stages", version)
         self.stats = {"tables_hits": 0, "stage_hits": 0, "stage_runs": 0, "bad_files": 0}
 
     def _path(self, doc_id: str, kind: str) -> Path:

@@ -114,3 +114,30 @@ def test_cache_prune_after_a_run(tmp_path):
     assert _run(tmp_path / "raw", cache, tmp_path / "out", "--cache-max-size", str(size_a + 10)) == 0
     # both fit no more: a (served from the cache first) was used before c was computed, so a goes
     assert _entries(cache, "2017/c") and not _entries(cache, "2017/a")
+
+
+def test_cache_rules_validated_once_per_content(tmp_path, monkeypatch):
+    """A rule file validated before (same bytes, same code) is taken from the cache; an edited one is
+    validated again, and a broken edit is still an error."""
+    import shutil
+
+    from pipeline import ruleset
+    from pipeline.errors import RuleError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    first = ruleset.load_rules(rules, cache=tmp_path / "cache")
+    validated = []
+    real = ruleset.validate
+    monkeypatch.setattr(ruleset, "validate", lambda path, data, schema: validated.append(path.name) or
+                        real(path, data, schema))
+    again = ruleset.load_rules(rules, cache=tmp_path / "cache")
+    assert validated == [] and again.files == first.files
+    with open(rules / "blocks.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n# a comment\n")
+    assert ruleset.load_rules(rules, cache=tmp_path / "cache").files == first.files
+    assert validated == ["blocks.yaml"]
+    with open(rules / "blocks.yaml", "a", encoding="utf-8") as fh:
+        fh.write("unknown_key: 1\n")
+    with pytest.raises(RuleError):
+        ruleset.load_rules(rules, cache=tmp_path / "cache")
