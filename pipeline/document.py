@@ -244,6 +244,11 @@ class SpanIndex(Generic[R]):
         """The rows with start <= row.start and row.end <= end, by start (ties in row order)."""
         return [self.rows[k] for k in self._range(start, end) if self.rows[k].end <= end]
 
+    def at(self, pos: int) -> R | None:
+        """The row whose span [start, end) holds `pos` (of rows that do not overlap), or None."""
+        k = bisect_right(self.starts, pos) - 1
+        return self.rows[k] if k >= 0 and self.rows[k].start <= pos < self.rows[k].end else None
+
     def indexed_inside(self, start: int, end: int) -> list[tuple[int, R]]:
         """(position in the rows given, row) of the rows `inside` returns, in the same order."""
         return [(self.order[k], self.rows[k]) for k in self._range(start, end) if self.rows[k].end <= end]
