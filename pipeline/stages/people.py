@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Literal
 
 import regex
 
 from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
+from ..ner import NerRules, read_in_doubt, with_entities
 from ..overlap import resolve
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
@@ -165,14 +167,17 @@ def name_key(name: str, ids: PersonIdRules) -> str:
     return "・".join(parts[k:])
 
 
-@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry},
-       requires=("text", "sections", "sentences", "blocks", "tokens", "entities"), assigns=("people",))
+@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry, "ner": NerRules},
+       requires=("text", "sections", "sentences", "blocks", "tokens"), assigns=("people", "entities"), model=True)
 class PeopleStage:
-    """Adds `doc.people`."""
+    """Adds `doc.people`, and the GiNZA entities it asked for to `doc.entities`."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, model=None):
         self.rules: PeopleRules = rules.get("people")
         self.registry: PersonRegistry = rules.get("persons")
+        self.model = model
+        shape = rules.get("ner")  # how a doubt is widened: part of what the model's evidence depends on
+        self.version = f"{model.version}+{shape.model_dump_json()}" if model is not None else "rules"
         r = self.rules
         self.names = [(n, CompiledPattern.of(n.id, n.pattern)) for n in r.names]
         self.titles = [CompiledPattern.of(t.id, t.pattern) for t in r.titles]
@@ -317,7 +322,11 @@ class PeopleStage:
         return None
 
     def sentence_candidates(self, doc: Document, sent: Sentence, toks: tuple[Token, ...],
-                            persons: list[Entity], trace: list[TraceEvent]) -> list[Candidate]:
+                            persons: list[Entity], trace: list[TraceEvent],
+                            doubts: list[tuple[int, int]] | None = None) -> list[Candidate]:
+        """The sentence's candidates. With `doubts` (a first reading, no model evidence yet), also the
+        folded spans where a GiNZA Person could change them: a title that only a person's or a foreign
+        name may precede, a kanji run MeCab does not read as a name, a title with no name found."""
         norm = NormText.of(sent.text, sent.start)
         text = norm.text
         if not text:
@@ -352,6 +361,24 @@ class PeopleStage:
             ra, rb = norm.raw_span(a, b)
             trace.append(TraceEvent("people", rule_id, ra, rb, doc.text[ra:rb], "dropped", reason))
 
+        def kanji_choice(s: int, i: int, toks_si: list[Token], ner: bool, person: bool):
+            """The kanji name text[s:i] before its best tail: (rank key, candidate), or (None, the reason it
+            is no name, the tail), or None when no title follows."""
+            tail = self.best_tail(text, i, title_at, foreign=ner, person=person)
+            if tail is None:
+                return None
+            # before a marker or a foreign office (国防部長官: Korea only) the name is foreign
+            foreign_office = tail.marker is not None or (
+                bool(self.rules.titles[tail.title].countries) and "JP" not in self.rules.titles[tail.title].countries)
+            why = self.kanji_name_ok(text[s:i], toks_si, marked=foreign_office)
+            if not why and self.starts_country_name(text, s, i):
+                why = "the start of a country name"
+            if why and not (ner and why.startswith("token ")):
+                return None, why, tail  # GiNZA may overrule MeCab's reading of a word, never non_names or markers
+            cand = (Candidate(sent, norm, s, i, "person.ner_name", tail, True, False) if why
+                    else Candidate(sent, norm, s, i, rule.id, tail, ner_overlaps(s, i), True))
+            return (tail.rank(self.rules.titles), cand.rule_found, s == run_start, -(i - s)), cand
+
         out: list[Candidate] = []
         for rule, pat in self.names:
             for m in pat.finditer(text):
@@ -366,6 +393,10 @@ class PeopleStage:
                         a = first + 1
                     ner = ner_names(a, b)
                     tail = self.best_tail(text, b, title_at, foreign=True, person=ner)
+                    if doubts is not None and not ner:
+                        alt = self.best_tail(text, b, title_at, foreign=True, person=True)
+                        if _reads_differently(alt, tail):
+                            doubts.append((a, alt.title_end))
                     # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
                     dot = text.rfind("・", a, b)
                     if dot > a:
@@ -395,6 +426,7 @@ class PeopleStage:
                 starts = [run_start] + [i for i in range(run_start + 1, run_end) if i in bounds
                                         and (t := tok_at.get(norm.starts[i])) is not None and t.pos3 == "人名"]
                 best: tuple[tuple, Candidate] | None = None
+                best_alt: tuple | None = None  # the choice GiNZA could make: a Person over every span
                 rejected: tuple[int, int, str] | None = None
                 for s in starts:
                     for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
@@ -403,32 +435,27 @@ class PeopleStage:
                         toks_si = tokens_in(s, i)
                         ner = ner_names(s, i)
                         person = ner or (bool(toks_si) and all(t.pos3 == "人名" for t in toks_si))
-                        tail = self.best_tail(text, i, title_at, foreign=ner, person=person)
-                        if tail is None:
+                        found = kanji_choice(s, i, toks_si, ner, person)
+                        if doubts is not None and not ner:
+                            alt = kanji_choice(s, i, toks_si, True, True)
+                            if alt is not None and alt[0] is not None and (best_alt is None or alt[0] > best_alt[0]):
+                                best_alt = (alt[0], s, i, alt[1].tail)
+                        if found is None:
                             continue
-                        # before a marker or a foreign office (国防部長官: Korea only) the name is foreign
-                        foreign_office = tail.marker is not None or (
-                            bool(self.rules.titles[tail.title].countries)
-                            and "JP" not in self.rules.titles[tail.title].countries)
-                        why = self.kanji_name_ok(text[s:i], toks_si, marked=foreign_office)
-                        if not why and self.starts_country_name(text, s, i):
-                            why = "the start of a country name"
-                        if why:
-                            # GiNZA may overrule MeCab's reading of a word, never non_names or markers
-                            if ner and why.startswith("token "):
-                                cand = Candidate(sent, norm, s, i, "person.ner_name", tail, True, False)
-                            else:
-                                rejected = rejected or (s, tail.title_end, why)
-                                continue
-                        else:
-                            cand = Candidate(sent, norm, s, i, rule.id, tail, ner_overlaps(s, i), True)
-                        key = (tail.rank(self.rules.titles), cand.rule_found, s == run_start, -(i - s))
-                        if best is None or key > best[0]:
-                            best = (key, cand)
+                        if found[0] is None:
+                            rejected = rejected or (s, found[2].title_end, found[1])
+                            continue
+                        if best is None or found[0] > best[0]:
+                            best = found
+                if best_alt is not None and (best is None or (best[1].name_start, best[1].name_end, best[1].tail)
+                                             != best_alt[1:]):
+                    doubts.append((best_alt[1], best_alt[3].title_end))
                 if best is not None:
                     out.append(best[1])
                 elif rejected is not None:
                     drop(rule.id, rejected[0], rejected[1], f"title without a name: {rejected[2]}")
+        if doubts is not None:
+            doubts += self.unnamed_titles(text, title_at, out)
         # GiNZA Person spans the rules did not read as names
         for a, b in ner_spans:
             if any(c.name_start < b and a < c.name_end for c in out):
@@ -452,18 +479,38 @@ class PeopleStage:
             kept.append(replace(c, of_marker=self.marker_before(text, c.name_start)))
         return kept
 
+    def unnamed_titles(self, text: str, title_at: dict[int, list[tuple[int, int]]],
+                       found: list[Candidate]) -> list[tuple[int, int]]:
+        """Titles no candidate names, after a run of name characters that is not only a country marker
+        or a word that is never a name: where a GiNZA Person the rules did not read would be kept."""
+        named = {c.tail.title_start for c in found}
+        inner = {k for t, ends in title_at.items() for _, e in ends for k in range(t + 1, e)}
+        out = []
+        for t0 in sorted(title_at):
+            if t0 in named or t0 == 0 or t0 in inner:  # 長官 inside 国防長官 is not a title of its own
+                continue
+            for p in range(max(1, t0 - MAX_MARKER), t0 + 1):
+                if not (_is_han(text[p - 1]) or _is_kana_name_char(text[p - 1])):
+                    continue
+                if any(c.name_start < p <= c.tail.title_end for c in found):
+                    continue
+                run = p - 1
+                while run > 0 and p - run < 12 and (_is_han(text[run - 1]) or _is_kana_name_char(text[run - 1])):
+                    run -= 1
+                word = text[run:p]
+                if word in self.non_names or word in self.katakana_non_names or self.only_markers.fullmatch(word):
+                    continue
+                tail = self.best_tail(text, p, title_at, foreign=True, person=True)
+                if tail is not None and tail.title_start == t0:
+                    out.append((run, tail.title_end))
+                    break
+        return out
+
     # ------------------------------------------------------------------ the document
     def __call__(self, doc: Document) -> Document:
-        by_sentence = doc.tokens_by_sentence()
-        persons_by_sentence: dict[int, list[Entity]] = {}
-        for e in doc.entities:
-            if e.label in PERSON_LABELS:
-                persons_by_sentence.setdefault(e.sentence_id, []).append(e)
-        trace: list[TraceEvent] = []
-        cands: list[Candidate] = []
-        for sent in doc.extractable_sentences():
-            cands += self.sentence_candidates(doc, sent, by_sentence.get(sent.sentence_id, ()),
-                                              persons_by_sentence.get(sent.sentence_id, []), trace)
+        cands, trace, entities = read_in_doubt(
+            doc, "people", self.model, partial(self.sentence_candidates, doc),
+            lambda e: e.label in PERSON_LABELS)
 
         def span(c: Candidate) -> tuple[int, int]:
             return c.norm.raw_span(c.name_start, c.tail.title_end)
@@ -513,7 +560,8 @@ class PeopleStage:
                                         title, country, t.former_prefix or t.tojitsu_end > t.title_end, person_id,
                                         source, "+".join(fired)))
         people.sort(key=lambda p: (p.start, p.end))
-        return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace))
+        return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace),
+                       entities=with_entities(doc, entities))
 
     # ------------------------------------------------------------------ countries
     def key(self, name: str) -> str:
@@ -633,6 +681,15 @@ class PeopleStage:
             if (name in entry.names or key in entry.names) and (not entry.titles or title in entry.titles):
                 return entry
         return None
+
+
+def _reads_differently(alt: Tail | None, tail: Tail | None) -> bool:
+    """Whether the reading a name would get with GiNZA's evidence (`alt`) differs from the rules' own:
+    a title found only then, or another extent of marker and title."""
+    if alt is None:
+        return False
+    return tail is None or (alt.marker_end, alt.title_start, alt.title_end) != (tail.marker_end, tail.title_start,
+                                                                               tail.title_end)
 
 
 def _is_kana_name_char(c: str) -> bool:

@@ -15,9 +15,11 @@ rules/people.yaml. `meeting_id` stays empty: the meetings stage links venues to 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Literal
 
 from ..document import Document, Entity, Sentence, Token, TraceEvent, VenueMention
+from ..ner import read_in_doubt, with_entities
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
@@ -99,13 +101,16 @@ class Candidate:
     reading: Reading
 
 
-@stage("venues", rules={"venues": VenueRules}, reads=("people",),
-       requires=("text", "sentences", "blocks", "tokens", "entities", "people"), assigns=("venues",))
+@stage("venues", rules={"venues": VenueRules}, reads=("people", "ner"),
+       requires=("text", "sentences", "blocks", "tokens", "people"), assigns=("venues", "entities"), model=True)
 class VenueStage:
-    """Adds `doc.venues` (meeting_id left empty)."""
+    """Adds `doc.venues` (meeting_id left empty), and the GiNZA entities it asked for to `doc.entities`."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, model=None):
         self.rules: VenueRules = rules.get("venues")
+        self.model = model
+        shape = rules.get("ner")  # how a doubt is widened: part of what the model's evidence depends on
+        self.version = f"{model.version}+{shape.model_dump_json()}" if model is not None else "rules"
         people = rules.get("people")
         r = self.rules
         self.cues = [(c, CompiledPattern.of(c.id, c.pattern)) for c in r.cues]
@@ -175,7 +180,7 @@ class VenueStage:
                 return Reading("facility", None, ("venue.facility",), ner)
         if ner:
             return Reading("place", None, ("venue.ner_place",), True, False)
-        return "not read as a place"
+        return NOT_READ
 
     def country_inside(self, s: str) -> str | None:
         """The country of the most specific gazetteer entry written inside `s`."""
@@ -196,7 +201,9 @@ class VenueStage:
 
     # ------------------------------------------------------------------ one sentence
     def sentence_candidates(self, doc: Document, sent: Sentence, toks: tuple[Token, ...], places: list[Entity],
-                            trace: list[TraceEvent]) -> list[Candidate]:
+                            trace: list[TraceEvent], doubts: list[tuple[int, int]] | None = None) -> list[Candidate]:
+        """The sentence's candidates. With `doubts` (a first reading, no model evidence yet), also the
+        folded spans before a cue that no rule reads as a place: where a GiNZA place would be kept."""
         norm = NormText.of(sent.text, sent.start)
         text = norm.text
         bounds = norm.boundaries({t.start for t in toks} | {t.end for t in toks}) | {0, len(text)}
@@ -218,7 +225,11 @@ class VenueStage:
             return self.place_char.fullmatch(c) is not None
 
         def read(a: int, b: int) -> Reading | str:
-            return self.reading(text[a:b], tokens_in(a, b), ner_covers(a, b))
+            toks_ab = tokens_in(a, b)
+            found = self.reading(text[a:b], toks_ab, ner_covers(a, b))
+            if doubts is not None and found == NOT_READ and any(t.pos2 == "固有名詞" for t in toks_ab):
+                doubts.append((a, b))  # a proper noun no rule reads as a place: GiNZA may know it
+            return found
 
         def skip_aside(b: int) -> tuple[int, bool]:
             """Move b before an aside that ends at it: a bracket (シャングリラ会合(アジア安全保障会議)の機会に)
@@ -359,16 +370,9 @@ class VenueStage:
 
     # ------------------------------------------------------------------ the document
     def __call__(self, doc: Document) -> Document:
-        by_sentence = doc.tokens_by_sentence()
-        places_by_sentence: dict[int, list[Entity]] = {}
-        for e in doc.entities:
-            if e.label in PLACE_LABELS or e.ontonotes in ("GPE", "LOC", "FAC"):
-                places_by_sentence.setdefault(e.sentence_id, []).append(e)
-        trace: list[TraceEvent] = []
-        cands: list[Candidate] = []
-        for sent in doc.extractable_sentences():
-            cands += self.sentence_candidates(doc, sent, by_sentence.get(sent.sentence_id, ()),
-                                              places_by_sentence.get(sent.sentence_id, []), trace)
+        cands, trace, entities = read_in_doubt(
+            doc, "venues", self.model, partial(self.sentence_candidates, doc),
+            lambda e: e.label in PLACE_LABELS or e.ontonotes in ("GPE", "LOC", "FAC"))
         people = [(p.start, p.end) for p in doc.people]
         free: list[Candidate] = []
         for c in cands:
@@ -392,7 +396,11 @@ class VenueStage:
             venues.append(VenueMention(c.sentence.section_id, c.sentence.sentence_id, a, b, doc.text[a:b],
                                        c.norm.raw_text(c.name_start, c.name_end), c.country, None, source, c.cue))
         venues.sort(key=lambda v: (v.start, v.end))
-        return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace))
+        return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace),
+                       entities=with_entities(doc, entities))
+
+
+NOT_READ = "not read as a place"  # the one reading GiNZA's evidence can change
 
 
 def _is_kana(c: str) -> bool:

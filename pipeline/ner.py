@@ -1,18 +1,23 @@
-"""The one adapter around spaCy/GiNZA (`ja_ginza`): raw NER mentions with raw offsets.
+"""The one adapter around spaCy/GiNZA (`ja_ginza`): entities with raw offsets, read only where
+the rules are in doubt.
 
-Only this module imports spaCy, and only when a window is not cached. The model is
-loaded once per process with only the components NER needs (`tok2vec`, `ner`), numpy
-gemm instead of blis and one BLAS thread per process (both about twice as fast on these
-CPUs; parallelism comes from worker processes). NER is still the expensive step
-(~2k chars/s), so it does not read whole sentences: it reads short WINDOWS around the evidence the people and venue stages use — the text
-before an office title (大臣, 長官, 大統領 ...), around a place cue (において, を訪問,
-の機会 ...), after a meeting date's parenthesis — as listed in `rules/ner.yaml`.
-Windows are cut from the folded sentence text, moved back to a natural break (、。 or a
-bracket) where one is near, merged when they overlap or nearly touch, and entities that
-touch a cut edge (not the sentence's own edge) are dropped, since the model saw only
-part of them. Offsets map back exactly: window -> folded sentence -> raw text.
-Every window's result is cached by its text (`pipeline.cache`); input to the model is
-chunked below SudachiPy's 49,149-byte limit.
+GiNZA's NER is evidence, not truth, and it is the expensive step (~1-2k characters/s), so it
+never reads whole documents. The people and venue stages read every sentence with their rules
+first and name their DOUBTS: the few places where the model's answer could change a row (an
+office title after a kanji run MeCab does not read as a name, a title only a person's name may
+precede, a run before a place cue that no rule reads as a place). `EntityModel.read` widens each
+doubt to a short window of its sentence (`before`/`after` characters, moved back to a natural
+break within `snap`, merged when closer than `merge_gap`; `rules/ner.yaml`), runs the model on
+those windows only, drops entities that touch a cut edge (the model saw only part of them) and
+maps offsets back exactly: window -> folded sentence -> raw text. The stages then read those
+sentences again with the entities as evidence. `mode: sentences` widens every doubt to its whole
+sentence (the slow reference the windows are checked against).
+
+The model is loaded once per process, lazily (a run whose windows are all cached never loads
+it), with only the components NER needs (`tok2vec`, `ner`), numpy gemm instead of blis and one
+BLAS thread per process (both about twice as fast on these CPUs; parallelism comes from worker
+processes). Every window's result is cached by its text (`pipeline.cache`); input to the model
+is chunked below SudachiPy's 49,149-byte limit.
 """
 from __future__ import annotations
 
@@ -22,13 +27,12 @@ import sys
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
-from ..cache import DocCache, content_key, memoized
-from ..document import Document, Entity, Sentence
-from ..ruleset import CompiledPattern, Regex, Rules, Strict
-from ..textnorm import NormText
-from . import stage
+from .cache import DocCache, content_key, memoized
+from .document import Document, Entity, Sentence, TraceEvent
+from .ruleset import Strict
+from .textnorm import NormText
 
 MAX_BYTES = 40_000  # SudachiPy refuses more than 49,149 UTF-8 bytes per call
 BATCH_SIZE = 64  # small batches: same speed, a fraction of the memory of spaCy's default
@@ -37,27 +41,16 @@ LABEL_MAP = "data/ginza_ene_ontonotes.json"
 BREAKS = "、。,.!? \n「」『』()[]【】"
 
 
-class NerCue(Strict):
-    """A pattern over the folded sentence whose surroundings NER must read:
-    `before`/`after` characters on each side of the match."""
-
-    pattern: Regex
-    before: int = 30
-    after: int = 4
-    note: str = ""
-
-
 class NerRules(Strict):
-    """Where NER runs (`mode: windows`, the default, or `sentences` for every extractable
-    sentence: the slow reference) and how windows are shaped."""
+    """How a doubt becomes the window the model reads: `mode: windows` (the default) reads
+    `before`/`after` characters around it, `sentences` its whole sentence (the slow reference)."""
 
     mode: Literal["windows", "sentences"] = "windows"
-    cues: tuple[NerCue, ...] = ()
+    before: int = 12  # characters read before a doubt (a name or place before it, its marker)
+    after: int = 4  # characters read after it (the title's end, a particle)
     snap: int = 12  # look this many characters further back for a natural break
     merge_gap: int = 8  # windows closer than this are read as one
     edge: int = 2  # entities starting/ending this close to a cut edge are dropped
-
-
 
 
 def byte_chunks(text: str, limit: int = MAX_BYTES) -> list[tuple[int, int]]:
@@ -78,27 +71,23 @@ def byte_chunks(text: str, limit: int = MAX_BYTES) -> list[tuple[int, int]]:
 
 
 class WindowPicker:
-    """Compiled cues: `windows(text)` gives the spans of a folded sentence NER must read."""
+    """`windows(text, doubts)`: the spans of a folded sentence the model reads for those doubts."""
 
     def __init__(self, rules: NerRules):
         self.rules = rules
-        self.cues = [(CompiledPattern.of(f"ner.cue{i}", c.pattern), c.before, c.after)
-                     for i, c in enumerate(rules.cues)]
 
-    def windows(self, text: str) -> list[tuple[int, int]]:
-        """Sorted, merged (start, end) spans of `text`; the whole text in `sentences` mode."""
-        if not text:
+    def windows(self, text: str, doubts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Sorted, merged (start, end) spans of `text` around the doubt spans; the whole text in
+        `sentences` mode."""
+        if not text or not doubts:
             return []
         if self.rules.mode == "sentences":
             return [(0, len(text))]
-        spans = []
-        for pattern, before, after in self.cues:
-            for m in pattern.finditer(text):
-                spans.append((self._snap_left(text, max(0, m.start() - before)), min(len(text), m.end() + after)))
-        spans.sort()
+        r = self.rules
+        spans = sorted((self._snap_left(text, max(0, a - r.before)), min(len(text), b + r.after)) for a, b in doubts)
         merged: list[tuple[int, int]] = []
         for a, b in spans:
-            if merged and a - merged[-1][1] < self.rules.merge_gap:
+            if merged and a - merged[-1][1] < r.merge_gap:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], b))
             else:
                 merged.append((a, b))
@@ -130,14 +119,14 @@ def _valid_spans(value) -> bool:
         and isinstance(r[2], str) and r[2] for r in value)
 
 
-@stage("ner", rules={"ner": NerRules}, requires=("sentences", "blocks"), assigns=("entities",), cached=True)
-class NerModel:
-    """ja_ginza loaded once; `__call__(doc)` adds `doc.entities` found in the chosen windows."""
+class EntityModel:
+    """ja_ginza, loaded on first use; `read(doc_id, asks)` gives the entities of the windows around
+    the doubts the stages name. One per process, shared by the stages that ask."""
 
-    def __init__(self, rules: Rules, *, cache_dir: Path | None = None):
+    def __init__(self, rules: NerRules, *, cache_dir: Path | None = None):
         import importlib.metadata as meta
 
-        self.picker = WindowPicker(rules.get("ner"))
+        self.picker = WindowPicker(rules)
         versions = "+".join(f"{p}-{_version(meta, p)}" for p in ("ja-ginza", "ginza", "spacy", "thinc", "sudachipy",
                                                                "sudachidict-core", "numpy"))
         self.version = f"{versions}+{','.join(KEEP_COMPONENTS)}+numpyops+chunk{MAX_BYTES}+spans1"
@@ -177,18 +166,19 @@ class NerModel:
         by_text = dict(zip(unique, self.spans(unique)))
         return [by_text[t] for t in texts]
 
-    def sentence_entities(self, sentences: list[Sentence], doc_id: str = "") -> list[Entity]:
-        """Entities of the windows of these sentences, with raw offsets, in reading order."""
-        norms = [NormText.of(s.text, s.start) for s in sentences]
-        jobs: list[tuple[int, tuple[int, int]]] = []  # (sentence index, window)
-        for i, norm in enumerate(norms):
-            jobs.extend((i, w) for w in self.picker.windows(norm.text))
-        texts = [norms[i].text[a:b] for i, (a, b) in jobs]
-        found = memoized(self.cache, doc_id, [content_key(t) for t in texts],
+    def read(self, doc_id: str, asker: str,
+             asks: list[tuple[Sentence, NormText, list[tuple[int, int]]]]) -> list[Entity]:
+        """Entities, with raw offsets, of the windows around each sentence's doubts (folded spans of
+        its `NormText`), in the order asked. Each asking stage keeps its own cache entry per document."""
+        jobs: list[tuple[int, tuple[int, int]]] = []  # (ask index, window)
+        for i, (_, norm, doubts) in enumerate(asks):
+            jobs.extend((i, w) for w in self.picker.windows(norm.text, doubts))
+        texts = [asks[i][1].text[a:b] for i, (a, b) in jobs]
+        found = memoized(self.cache, f"{doc_id}#{asker}", [content_key(t) for t in texts],
                          lambda todo: self._spans_once([texts[j] for j in todo]), _valid_spans)
         out: list[Entity] = []
         for (i, window), text, spans in zip(jobs, texts, found):
-            sent, norm = sentences[i], norms[i]
+            sent, norm, _ = asks[i]
             for a, b, label in spans:
                 if b > len(text) or not self.picker.keep(window, len(norm.text), a, b):
                     continue
@@ -197,9 +187,44 @@ class NerModel:
                                   self.mapping.get(label, "")))
         return out
 
-    def __call__(self, doc: Document) -> Document:
-        chosen = list(doc.extractable_sentences())
-        return replace(doc, entities=tuple(self.sentence_entities(chosen, doc.doc_id)))
+
+def read_in_doubt(doc: Document, asker: str, model: EntityModel | None, read_sentence: Callable[..., list],
+                  wanted: Callable[[Entity], bool]) -> tuple[list, list[TraceEvent], list[Entity]]:
+    """The two readings of a rule stage that asks the model: every extractable sentence by the rules
+    alone (`read_sentence(sentence, tokens, entities, trace, doubts)` appends to `doubts` the folded
+    spans where evidence could change its result), then, for the sentences in doubt only, the model's
+    entities (those `wanted`) and a second reading with them. Returns the candidates in sentence
+    order, the trace of the reading kept for each sentence, and the entities the model gave."""
+    by_sentence = doc.tokens_by_sentence()
+    found: dict[int, tuple[list, list[TraceEvent]]] = {}
+    asks = []
+    sentences = list(doc.extractable_sentences())
+    for sent in sentences:
+        log: list[TraceEvent] = []
+        doubts: list[tuple[int, int]] | None = [] if model is not None else None
+        found[sent.sentence_id] = (read_sentence(sent, by_sentence.get(sent.sentence_id, ()), [], log, doubts), log)
+        if doubts:
+            asks.append((sent, NormText.of(sent.text, sent.start), doubts))
+    entities: list[Entity] = model.read(doc.doc_id, asker, asks) if asks else []
+    evidence: dict[int, list[Entity]] = {}
+    for e in entities:
+        if wanted(e):
+            evidence.setdefault(e.sentence_id, []).append(e)
+    for sent, _, _ in asks:
+        log = []
+        found[sent.sentence_id] = (read_sentence(sent, by_sentence.get(sent.sentence_id, ()),
+                                                 evidence.get(sent.sentence_id, []), log, None), log)
+    cands: list = []
+    trace: list[TraceEvent] = []
+    for sent in sentences:
+        cands += found[sent.sentence_id][0]
+        trace += found[sent.sentence_id][1]
+    return cands, trace, entities
+
+
+def with_entities(doc: Document, entities: list[Entity]) -> tuple[Entity, ...]:
+    """The document's entities with these added, in reading order."""
+    return tuple(sorted(doc.entities + tuple(entities), key=lambda e: (e.start, e.end, e.label)))
 
 
 def _version(meta, package: str) -> str:
