@@ -305,6 +305,8 @@ class PeopleStage:
 
     def starts_country_name(self, text: str, a: int, b: int) -> bool:
         """Whether a country marker starting at `a` runs past `b`: アラブ in アラブ首長国連邦 is no name."""
+        if self._any_marker is not None and self._any_marker.match(text, a) is None:
+            return False  # no marker starts here (one alternation of them all)
         return any((m := pat.match(text, a)) is not None and m.end() > b for pat in self.markers)
 
     def marker_before(self, text: str, a: int) -> int | None:
