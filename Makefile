@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup extract test check-rules pin-rules eval bench report report-png clean
+.PHONY: setup extract test check-rules pin-rules eval bench report report-png xlsx clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ eval: setup
 	$(BIN)/python -m pipeline eval --output output --gold tests/gold --raw raw --per-doc
 	$(BIN)/python -m pipeline eval --ablation seed=raw:tests/gold --ablation dev=tests/data/dev/raw:tests/gold-dev \
 	  $(if $(wildcard .realdev/*),$(if $(wildcard $(REALDEV_GOLD)),--ablation realdev=.realdev:$(REALDEV_GOLD)))
+
+# output/hakusho.xlsx: every table of output/ as one sheet (`extract --xlsx` writes it with the tables)
+xlsx: setup
+	$(BIN)/python -m pipeline xlsx --output output
 
 bench: setup
 	$(BIN)/python -m pipeline bench
