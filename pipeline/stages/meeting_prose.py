@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from typing import Annotated, Literal
 
+import regex
 from pydantic import AfterValidator
 
 from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, PersonMention, Sentence, TraceEvent,
@@ -165,8 +166,6 @@ def _view_pattern(p: str) -> str:
 
 
 def _compile_view(p: str) -> str:
-    import regex
-
     try:
         regex.compile(_view_pattern(p), regex.V1)
     except regex.error as err:
@@ -228,11 +227,15 @@ class ProseReader:
     """Finds the sessions that prose sentences and captions tell (see the module docstring)."""
 
     def __init__(self, cfg: ProseRules, title_modes: list[tuple[str, CompiledPattern]],
-                 places: dict[str, tuple[str, str]], markers: list[tuple[str, CompiledPattern]]):
+                 places: dict[str, tuple[str, str]], markers: list[tuple[str, CompiledPattern]],
+                 shorts: tuple[str, ...] = ()):
         self.cfg = cfg
+        # {country_short}: any country's abbreviation of rules/countries.yaml (訪米, 訪豪)
+        short = "(?:" + "|".join(regex.escape(x) for x in shorts) + ")" if shorts else "(?!)"
 
         def c(name: str) -> CompiledPattern:
-            return CompiledPattern.of(f"{cfg.id}.{name}", _view_pattern(getattr(cfg, name)))
+            return CompiledPattern.of(f"{cfg.id}.{name}",
+                                      _view_pattern(getattr(cfg, name)).replace("{country_short}", short))
 
         self.mention = c("mention")
         self.happened_after, self.happened_before = c("happened_after"), c("happened_before")

@@ -72,7 +72,7 @@ def top_parens(text: str) -> list[_Paren]:
     return out
 
 
-@stage("meetings", rules={"meetings": MeetingRules}, reads=("people", "venues"), assigns=("meetings", "venues"),
+@stage("meetings", rules={"meetings": MeetingRules}, reads=("countries", "venues"), assigns=("meetings", "venues"),
        requires=("text", "sections", "sentences", "blocks", "dates", "people", "venues"))
 class MeetingStage:
     """Sets `doc.meetings` and the `meeting_id` of the venues inside each meeting's section."""
@@ -94,12 +94,14 @@ class MeetingStage:
         self.prose: ProseReader | None = None
         if cfg.prose is not None:
             places: dict[str, tuple[str, str]] = {}
-            for p in rules.get("venues").gazetteer:
-                for n in (p.name, *p.aliases):
-                    places.setdefault(NormText.of(n).text, (p.country, p.kind))
-            markers = [(m.country, CompiledPattern.of(m.id, m.pattern)) for m in rules.get("people").markers
-                       if m.country]
-            self.prose = ProseReader(cfg.prose, [(r.mode, p) for r, p in self.rules], places, markers)
+            named = [((n, *aliases), code, "country") for n, code, aliases in rules.get("countries").places()]
+            named += [((p.name, *p.aliases), p.country, p.kind) for p in rules.get("venues").gazetteer]
+            for names, code, kind in named:  # the countries first, as in the venue stage
+                for n in names:
+                    places.setdefault(NormText.of(n).text, (code, kind))
+            markers = [(m.country, CompiledPattern.of(m.id, m.pattern)) for m in rules.get("countries").marker_rules()]
+            self.prose = ProseReader(cfg.prose, [(r.mode, p) for r, p in self.rules], places, markers,
+                                     rules.get("countries").shorts())
 
     def __call__(self, doc: Document) -> Document:
         meetings: list[Meeting] = []

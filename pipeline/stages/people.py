@@ -26,6 +26,7 @@ import regex
 from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
 from ..ner import NerRules, read_in_doubt, with_entities
 from ..overlap import resolve
+from ..countries import CountryTable, MarkerRule
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
@@ -54,11 +55,6 @@ class TitleRule(Rule):
     # katakana name or a GiNZA Person (a name next to an office no rule knows); "person_name" only
     # after a name MeCab reads as 人名 or GiNZA as Person (bare offices: 大臣, 長官)
     requires: Literal["", "marker", "marker_or_foreign_name", "person_name"] = ""
-
-
-class MarkerRule(Rule):
-    pattern: Regex
-    country: CountryCode
 
 
 class ContextCue(Rule):
@@ -93,7 +89,7 @@ class PeopleRules(Strict):
     name_reading: PatternRule | None = None
     counterpart_heading: PatternRule | None = None
     titles: tuple[TitleRule, ...]
-    markers: tuple[MarkerRule, ...]
+    markers: tuple[MarkerRule, ...] = ()  # organisations in a marker's place (NATO); countries: countries.yaml
     country_context: CountryContext = CountryContext()
     person_id: PersonIdRules = PersonIdRules()
     katakana_non_names: tuple[str, ...] = ()
@@ -167,7 +163,7 @@ def name_key(name: str, ids: PersonIdRules) -> str:
     return "・".join(parts[k:])
 
 
-@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry, "ner": NerRules},
+@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry, "countries": CountryTable, "ner": NerRules},
        requires=("text", "sections", "sentences", "blocks", "tokens"), assigns=("people", "entities"), model=True)
 class PeopleStage:
     """Adds `doc.people`, and the GiNZA entities it asked for to `doc.entities`."""
@@ -179,16 +175,18 @@ class PeopleStage:
         shape = rules.get("ner")  # how a doubt is widened: part of what the model's evidence depends on
         self.version = f"{model.version}+{shape.model_dump_json()}" if model is not None else "rules"
         r = self.rules
+        # the countries' markers (rules/countries.yaml), then people.yaml's own (organisations)
+        self.marker_rules: tuple[MarkerRule, ...] = rules.get("countries").marker_rules() + r.markers
         self.names = [(n, CompiledPattern.of(n.id, n.pattern)) for n in r.names]
         self.titles = [CompiledPattern.of(t.id, t.pattern) for t in r.titles]
-        self.markers = [CompiledPattern.of(m.id, m.pattern) for m in r.markers]
-        self.only_markers = CompiledPattern.of("markers", "(?:" + "|".join(f"(?:{m.pattern})" for m in r.markers)
+        self.markers = [CompiledPattern.of(m.id, m.pattern) for m in self.marker_rules]
+        self.only_markers = CompiledPattern.of("markers", "(?:" + "|".join(f"(?:{m.pattern})" for m in self.marker_rules)
                                                + ")+")
         self.former_prefix = CompiledPattern.of(r.former_prefix.id, r.former_prefix.pattern)
         self.former_suffix = CompiledPattern.of(r.former_suffix.id, r.former_suffix.pattern)
         self.reading = CompiledPattern.of(r.name_reading.id, r.name_reading.pattern) if r.name_reading else None
         ctx = r.country_context
-        any_marker = "(?:" + "|".join(f"(?:{m.pattern})" for m in r.markers) + ")"
+        any_marker = "(?:" + "|".join(f"(?:{m.pattern})" for m in self.marker_rules) + ")"
         countries = f"(?P<countries>{any_marker}(?:(?:{ctx.list_separator}){any_marker})*)"
         self.separator = CompiledPattern.of("people.country_context.list_separator", ctx.list_separator)
         self.counterpart = (CompiledPattern.of(r.counterpart_heading.id,
@@ -204,9 +202,9 @@ class PeopleStage:
         self._marker_memo: dict[str, tuple[int, ...]] = {}  # text -> indices of the markers it fullmatches
         # one alternation of every marker: a piece it does not match matches no marker (skipped when a
         # pattern uses group references or inline flags, whose meaning would change inside it)
-        plain = all(not regex.search(r"\\[1-9g]|\(\?P?=|\(\?[a-zA-Z]", m.pattern) for m in r.markers)
-        self._any_marker = CompiledPattern.of("markers", "|".join(f"(?:{m.pattern})" for m in r.markers)) \
-            if plain and r.markers else None
+        plain = all(not regex.search(r"\\[1-9g]|\(\?P?=|\(\?[a-zA-Z]", m.pattern) for m in self.marker_rules)
+        self._any_marker = CompiledPattern.of("markers", "|".join(f"(?:{m.pattern})" for m in self.marker_rules)) \
+            if plain and self.marker_rules else None
 
     def markers_matching(self, piece: str) -> tuple[int, ...]:
         """Indices of the marker patterns that match all of `piece` (memoized: pieces repeat)."""
@@ -572,10 +570,10 @@ class PeopleStage:
     def marker_country(self, c: Candidate) -> tuple[str, str] | None:
         """(code, rule id) of the marker written with the mention (米, NATO, ルクセンブルクの); None without one."""
         if c.tail.marker is not None:
-            mk = self.rules.markers[c.tail.marker]
+            mk = self.marker_rules[c.tail.marker]
             return mk.country, mk.id
         if c.of_marker is not None:
-            mk = self.rules.markers[c.of_marker]
+            mk = self.marker_rules[c.of_marker]
             return mk.country, mk.id
         return None
 
@@ -642,7 +640,7 @@ class PeopleStage:
             hit = self.markers_matching(part) if part else ()
             if not hit:
                 return frozenset()
-            codes.add(self.rules.markers[hit[0]].country)
+            codes.add(self.marker_rules[hit[0]].country)
         return frozenset(codes - {""})
 
     def context_cues(self, doc: Document) -> dict[tuple[str, int], list[Cue]]:

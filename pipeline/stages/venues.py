@@ -9,8 +9,8 @@ to it by a coordinator (X、Y及びZを訪問) share the cue. A phrase reads as 
 gazetteer, a country marker + facility (米国防省), MeCab's 地名 tags, a katakana run that is not
 one dictionary common noun, a facility word after a place, kanji with a reading in kana, or a
 GiNZA place entity. Topics (尖閣諸島), modes (電話, テレビ会議) and non-places (全国) are
-excluded. All of it is data in rules/venues.yaml; the country markers are shared with
-rules/people.yaml. `meeting_id` stays empty: the meetings stage links venues to meetings.
+excluded. All of it is data in rules/venues.yaml; the countries (places of kind `country`, and
+the markers of 米国防省) come from rules/countries.yaml. `meeting_id` stays empty: the meetings stage links venues to meetings.
 """
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ class Candidate:
     reading: Reading
 
 
-@stage("venues", rules={"venues": VenueRules}, reads=("people", "ner"),
+@stage("venues", rules={"venues": VenueRules}, reads=("countries", "ner"),
        requires=("text", "sentences", "blocks", "tokens", "people"), assigns=("venues", "entities"), model=True)
 class VenueStage:
     """Adds `doc.venues` (meeting_id left empty), and the GiNZA entities it asked for to `doc.entities`."""
@@ -111,7 +111,7 @@ class VenueStage:
         self.model = model
         shape = rules.get("ner")  # how a doubt is widened: part of what the model's evidence depends on
         self.version = f"{model.version}+{shape.model_dump_json()}" if model is not None else "rules"
-        people = rules.get("people")
+        countries = rules.get("countries")
         r = self.rules
         self.cues = [(c, CompiledPattern.of(c.id, c.pattern)) for c in r.cues]
         self.context = CompiledPattern.of(r.context.id, r.context.pattern)
@@ -127,9 +127,9 @@ class VenueStage:
         self.coordinator = CompiledPattern.of("venues.coordinator", r.coordinator)
         self.reading_aside = CompiledPattern.of("venues.reading_aside", r.reading_aside)
         self.gloss = CompiledPattern.of("venues.gloss", r.gloss)
-        self.markers = [(m.country, CompiledPattern.of(m.id, m.pattern), m.id) for m in people.markers if m.country]
+        self.markers = [(m.country, CompiledPattern.of(m.id, m.pattern), m.id) for m in countries.marker_rules()]
         self.places: dict[str, Place] = {}
-        for p in r.gazetteer:
+        for p in gazetteer(countries, r):
             for n in (p.name, *p.aliases):
                 self.places.setdefault(n, p)
         self.by_length = sorted(self.places, key=lambda n: (-len(n), n))
@@ -398,6 +398,11 @@ class VenueStage:
         venues.sort(key=lambda v: (v.start, v.end))
         return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace),
                        entities=with_entities(doc, entities))
+
+
+def gazetteer(countries, r: VenueRules) -> tuple[Place, ...]:
+    """Every place: the countries of rules/countries.yaml, then rules/venues.yaml's gazetteer."""
+    return tuple(Place(name=n, country=c, kind="country", aliases=a) for n, c, a in countries.places()) + r.gazetteer
 
 
 NOT_READ = "not read as a place"  # the one reading GiNZA's evidence can change
