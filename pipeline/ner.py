@@ -24,13 +24,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Literal
 
 from .cache import DocCache, content_key, memoized
-from .document import Document, Entity, Sentence, TraceEvent
+from .document import Document, Entity, Sentence, Token, TraceEvent
 from .ruleset import Strict
 from .textnorm import NormText
 
@@ -188,32 +187,74 @@ class EntityModel:
         return out
 
 
-def read_in_doubt(doc: Document, asker: str, model: EntityModel | None, read_sentence: Callable[..., list],
+class SentenceView:
+    """One sentence as a rule stage reads it: the folded text, its MeCab tokens, the model's evidence
+    (folded spans of the entities the stage wants; none in a first reading) and the stage's trace."""
+
+    def __init__(self, doc: Document, sent: Sentence, toks: tuple[Token, ...], entities: list[Entity],
+                 trace: list[TraceEvent], stage: str):
+        self.doc, self.sent, self.toks, self.trace, self.stage = doc, sent, toks, trace, stage
+        self.norm = NormText.of(sent.text, sent.start)
+        self.text = self.norm.text
+        self.evidence = [f for e in entities if (f := self.norm.folded_span(e.start, e.end)) is not None and f[0] < f[1]]
+        self._bounds: set[int] | None = None
+
+    @property
+    def bounds(self) -> set[int]:
+        """Folded positions where a MeCab token starts or ends, and both ends of the text."""
+        if self._bounds is None:
+            edges = {t.start for t in self.toks} | {t.end for t in self.toks}
+            self._bounds = self.norm.boundaries(edges) | {0, len(self.text)}
+        return self._bounds
+
+    def tokens_in(self, a: int, b: int) -> list[Token]:
+        """The tokens inside folded [a, b)."""
+        ra, rb = self.norm.raw_span(a, b)
+        return [t for t in self.toks if ra <= t.start and t.end <= rb]
+
+    def evidence_overlaps(self, a: int, b: int) -> bool:
+        return any(x < b and a < y for x, y in self.evidence)
+
+    def evidence_ends_in(self, a: int, b: int) -> bool:
+        """An entity over [a, b) that stops inside it (a name, unlike 済南軍区司令官 tagged whole)."""
+        return any(x < b and a < y <= b for x, y in self.evidence)
+
+    def evidence_covers(self, a: int, b: int) -> bool:
+        return any(x <= a and b <= y for x, y in self.evidence)
+
+    def drop(self, rule_id: str, a: int, b: int, reason: str) -> None:
+        """Trace a candidate over folded [a, b) as dropped."""
+        ra, rb = self.norm.raw_span(a, b)
+        self.trace.append(TraceEvent(self.stage, rule_id, ra, rb, self.doc.text[ra:rb], "dropped", reason))
+
+
+def read_in_doubt(doc: Document, asker: str, model: EntityModel | None,
+                  read_sentence: Callable[[SentenceView, list[tuple[int, int]] | None], list],
                   wanted: Callable[[Entity], bool]) -> tuple[list, list[TraceEvent], list[Entity]]:
     """The two readings of a rule stage that asks the model: every extractable sentence by the rules
-    alone (`read_sentence(sentence, tokens, entities, trace, doubts)` appends to `doubts` the folded
-    spans where evidence could change its result), then, for the sentences in doubt only, the model's
-    entities (those `wanted`) and a second reading with them. Returns the candidates in sentence
-    order, the trace of the reading kept for each sentence, and the entities the model gave."""
+    alone (`read_sentence(view, doubts)` appends to `doubts` the folded spans where evidence could
+    change its result), then, for the sentences in doubt only, the model's entities (those `wanted`)
+    and a second reading with them. Returns the candidates in sentence order, the trace of the
+    reading kept for each sentence, and the entities the model gave."""
     by_sentence = doc.tokens_by_sentence()
     found: dict[int, tuple[list, list[TraceEvent]]] = {}
     asks = []
     sentences = list(doc.extractable_sentences())
     for sent in sentences:
-        log: list[TraceEvent] = []
+        view = SentenceView(doc, sent, by_sentence.get(sent.sentence_id, ()), [], [], asker)
         doubts: list[tuple[int, int]] | None = [] if model is not None else None
-        found[sent.sentence_id] = (read_sentence(sent, by_sentence.get(sent.sentence_id, ()), [], log, doubts), log)
+        found[sent.sentence_id] = (read_sentence(view, doubts), view.trace)
         if doubts:
-            asks.append((sent, NormText.of(sent.text, sent.start), doubts))
+            asks.append((sent, view.norm, doubts))
     entities: list[Entity] = model.read(doc.doc_id, asker, asks) if asks else []
     evidence: dict[int, list[Entity]] = {}
     for e in entities:
         if wanted(e):
             evidence.setdefault(e.sentence_id, []).append(e)
     for sent, _, _ in asks:
-        log = []
-        found[sent.sentence_id] = (read_sentence(sent, by_sentence.get(sent.sentence_id, ()),
-                                                 evidence.get(sent.sentence_id, []), log, None), log)
+        view = SentenceView(doc, sent, by_sentence.get(sent.sentence_id, ()), evidence.get(sent.sentence_id, []), [],
+                            asker)
+        found[sent.sentence_id] = (read_sentence(view, None), view.trace)
     cands: list = []
     trace: list[TraceEvent] = []
     for sent in sentences:

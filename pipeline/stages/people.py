@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Literal
 
 import regex
 
-from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
-from ..ner import NerRules, read_in_doubt, with_entities
+from ..document import Document, PersonMention, Sentence, Token, TraceEvent
+from ..ner import NerRules, SentenceView, read_in_doubt, with_entities
 from ..overlap import resolve
 from ..countries import CountryTable, MarkerRule
 from ..errors import StageError
@@ -321,144 +320,137 @@ class PeopleStage:
                 return hit[0]
         return None
 
-    def sentence_candidates(self, doc: Document, sent: Sentence, toks: tuple[Token, ...],
-                            persons: list[Entity], trace: list[TraceEvent],
-                            doubts: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    def sentence_candidates(self, view: SentenceView, doubts: list[tuple[int, int]] | None = None) -> list[Candidate]:
         """The sentence's candidates. With `doubts` (a first reading, no model evidence yet), also the
         folded spans where a GiNZA Person could change them: a title that only a person's or a foreign
         name may precede, a kanji run MeCab does not read as a name, a title with no name found."""
-        norm = NormText.of(sent.text, sent.start)
-        text = norm.text
-        if not text:
-            return []
-        title_at = self.title_starts(text)
+        text = view.text
+        title_at = self.title_starts(text) if text else {}
         if not title_at:
             return []
-        bounds = norm.boundaries({t.start for t in toks} | {t.end for t in toks}) | {len(text)}
-        tok_at = {}
-        for t in toks:
-            tok_at[t.start] = t
-
-        def tokens_in(a: int, b: int) -> list[Token]:
-            ra, rb = norm.raw_span(a, b)
-            return [t for t in toks if ra <= t.start and t.end <= rb]
-
-        ner_spans = []
-        for e in persons:
-            found = norm.folded_span(e.start, e.end)
-            if found is not None and found[0] < found[1]:
-                ner_spans.append(found)
-
-        def ner_overlaps(a: int, b: int) -> bool:
-            return any(x < b and a < y for x, y in ner_spans)
-
-        def ner_names(a: int, b: int) -> bool:
-            """A GiNZA Person over the name that stops inside it: evidence of a name, unlike a span that
-            runs on into the title (済南軍区司令官 tagged whole)."""
-            return any(x < b and a < y <= b for x, y in ner_spans)
-
-        def drop(rule_id: str, a: int, b: int, reason: str) -> None:
-            ra, rb = norm.raw_span(a, b)
-            trace.append(TraceEvent("people", rule_id, ra, rb, doc.text[ra:rb], "dropped", reason))
-
-        def kanji_choice(s: int, i: int, toks_si: list[Token], ner: bool, person: bool):
-            """The kanji name text[s:i] before its best tail: (rank key, candidate), or (None, the reason it
-            is no name, the tail), or None when no title follows."""
-            tail = self.best_tail(text, i, title_at, foreign=ner, person=person)
-            if tail is None:
-                return None
-            # before a marker or a foreign office (国防部長官: Korea only) the name is foreign
-            foreign_office = tail.marker is not None or (
-                bool(self.rules.titles[tail.title].countries) and "JP" not in self.rules.titles[tail.title].countries)
-            why = self.kanji_name_ok(text[s:i], toks_si, marked=foreign_office)
-            if not why and self.starts_country_name(text, s, i):
-                why = "the start of a country name"
-            if why and not (ner and why.startswith("token ")):
-                return None, why, tail  # GiNZA may overrule MeCab's reading of a word, never non_names or markers
-            cand = (Candidate(sent, norm, s, i, "person.ner_name", tail, True, False) if why
-                    else Candidate(sent, norm, s, i, rule.id, tail, ner_overlaps(s, i), True))
-            return (tail.rank(self.rules.titles), cand.rule_found, s == run_start, -(i - s)), cand
-
         out: list[Candidate] = []
         for rule, pat in self.names:
             for m in pat.finditer(text):
-                a, b = m.start(), m.end()
-                if rule.kind == "katakana":
-                    if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
-                        continue
-                    # ウクライナ・ウメロフ国防相: a country written before the name's ・ is its marker
-                    # (of_marker reads it back), not a part of the name
-                    first = text.find("・", a, b)
-                    if first > a and self.markers_matching(text[a:first]) and self.of_marker.search(text[:first + 1]):
-                        a = first + 1
-                    ner = ner_names(a, b)
-                    tail = self.best_tail(text, b, title_at, foreign=True, person=ner)
-                    if doubts is not None and not ner:
-                        alt = self.best_tail(text, b, title_at, foreign=True, person=True)
-                        if _reads_differently(alt, tail):
-                            doubts.append((a, alt.title_end))
-                    # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
-                    dot = text.rfind("・", a, b)
-                    if dot > a:
-                        split = self.best_tail(text, dot + 1, title_at, foreign=True, person=ner)
-                        if split is not None and split.marker is not None and split.marker_end >= b:
-                            b, tail = dot, split
-                    if tail is None:
-                        continue
-                    why = self.katakana_name_ok(text[a:b])
-                    if not why and self.starts_country_name(text, a, b):
-                        why = "the start of a country name"
-                    if why:
-                        drop(rule.id, a, tail.title_end, why)
-                        continue
-                    out.append(Candidate(sent, norm, a, b, rule.id, tail, ner_overlaps(a, b), True))
-                    continue
-                # kanji: the name is the start of a kanji run (or a 人名 token inside it)
-                run_start = a
-                run_end = a
-                while run_end < len(text) and _is_han(text[run_end]):
-                    run_end += 1
-                if run_start > 0 and _is_han(text[run_start - 1]):
-                    continue  # finditer restarts inside runs; only take each run once
-                before = text[run_start - 1] if run_start > 0 else ""
-                if before and (_is_kana_name_char(before) or (before.isascii() and before.isalnum())):
-                    continue  # a kanji name does not follow katakana or latin letters (インド太平洋軍司令官)
-                starts = [run_start] + [i for i in range(run_start + 1, run_end) if i in bounds
-                                        and (t := tok_at.get(norm.starts[i])) is not None and t.pos3 == "人名"]
-                best: tuple[tuple, Candidate] | None = None
-                best_alt: tuple | None = None  # the choice GiNZA could make: a Person over every span
-                rejected: tuple[int, int, str] | None = None
-                for s in starts:
-                    for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
-                        if i not in bounds or s not in bounds:
-                            continue
-                        toks_si = tokens_in(s, i)
-                        ner = ner_names(s, i)
-                        person = ner or (bool(toks_si) and all(t.pos3 == "人名" for t in toks_si))
-                        found = kanji_choice(s, i, toks_si, ner, person)
-                        if doubts is not None and not ner:
-                            alt = kanji_choice(s, i, toks_si, True, True)
-                            if alt is not None and alt[0] is not None and (best_alt is None or alt[0] > best_alt[0]):
-                                best_alt = (alt[0], s, i, alt[1].tail)
-                        if found is None:
-                            continue
-                        if found[0] is None:
-                            rejected = rejected or (s, found[2].title_end, found[1])
-                            continue
-                        if best is None or found[0] > best[0]:
-                            best = found
-                if best_alt is not None and (best is None or (best[1].name_start, best[1].name_end, best[1].tail)
-                                             != best_alt[1:]):
-                    doubts.append((best_alt[1], best_alt[3].title_end))
-                if best is not None:
-                    out.append(best[1])
-                elif rejected is not None:
-                    drop(rule.id, rejected[0], rejected[1], f"title without a name: {rejected[2]}")
+                found = (self._katakana_name if rule.kind == "katakana" else self._kanji_run)(
+                    view, title_at, rule, m.start(), m.end(), doubts)
+                if found is not None:
+                    out.append(found)
         if doubts is not None:
             doubts += self.unnamed_titles(text, title_at, out)
-        # GiNZA Person spans the rules did not read as names
-        for a, b in ner_spans:
-            if any(c.name_start < b and a < c.name_end for c in out):
+        out += self._model_names(view, title_at, out)
+        kept = []
+        for c in out:
+            follow = self.not_followed.search(text[c.tail.title_end:c.tail.title_end + 8])
+            if follow is not None and follow.start() == 0:
+                view.drop(c.name_rule, c.name_start, c.tail.title_end,
+                          "title is part of a compound noun (not_followed_by)")
+                continue
+            kept.append(replace(c, of_marker=self.marker_before(text, c.name_start)))
+        return kept
+
+    def _katakana_name(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]], rule: NameRule,
+                       a: int, b: int, doubts: list[tuple[int, int]] | None) -> Candidate | None:
+        """The katakana name text[a:b] before a tail, or None."""
+        text = view.text
+        if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
+            return None
+        # ウクライナ・ウメロフ国防相: a country written before the name's ・ is its marker
+        # (of_marker reads it back), not a part of the name
+        first = text.find("・", a, b)
+        if first > a and self.markers_matching(text[a:first]) and self.of_marker.search(text[:first + 1]):
+            a = first + 1
+        ner = view.evidence_ends_in(a, b)
+        tail = self.best_tail(text, b, title_at, foreign=True, person=ner)
+        if doubts is not None and not ner:
+            alt = self.best_tail(text, b, title_at, foreign=True, person=True)
+            if _reads_differently(alt, tail):
+                doubts.append((a, alt.title_end))
+        # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
+        dot = text.rfind("・", a, b)
+        if dot > a:
+            split = self.best_tail(text, dot + 1, title_at, foreign=True, person=ner)
+            if split is not None and split.marker is not None and split.marker_end >= b:
+                b, tail = dot, split
+        if tail is None:
+            return None
+        why = self.katakana_name_ok(text[a:b])
+        if not why and self.starts_country_name(text, a, b):
+            why = "the start of a country name"
+        if why:
+            view.drop(rule.id, a, tail.title_end, why)
+            return None
+        return Candidate(view.sent, view.norm, a, b, rule.id, tail, view.evidence_overlaps(a, b), True)
+
+    def _kanji_run(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]], rule: NameRule,
+                   a: int, b: int, doubts: list[tuple[int, int]] | None) -> Candidate | None:
+        """The kanji name at the start of the kanji run at `a` (or at a 人名 token inside it) before a
+        tail: the best reading of every start and end the tokens allow, or None."""
+        text, bounds = view.text, view.bounds
+        run_start = run_end = a
+        while run_end < len(text) and _is_han(text[run_end]):
+            run_end += 1
+        if run_start > 0 and _is_han(text[run_start - 1]):
+            return None  # finditer restarts inside runs; only take each run once
+        before = text[run_start - 1] if run_start > 0 else ""
+        if before and (_is_kana_name_char(before) or (before.isascii() and before.isalnum())):
+            return None  # a kanji name does not follow katakana or latin letters (インド太平洋軍司令官)
+        tok_at = {t.start: t for t in view.toks}
+        starts = [run_start] + [i for i in range(run_start + 1, run_end) if i in bounds
+                                and (t := tok_at.get(view.norm.starts[i])) is not None and t.pos3 == "人名"]
+        best: tuple[tuple, Candidate] | None = None
+        best_alt: tuple | None = None  # the choice GiNZA could make: a Person over every span
+        rejected: tuple[int, int, str] | None = None
+        for s in starts:
+            for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
+                if i not in bounds or s not in bounds:
+                    continue
+                toks_si = view.tokens_in(s, i)
+                ner = view.evidence_ends_in(s, i)
+                person = ner or (bool(toks_si) and all(t.pos3 == "人名" for t in toks_si))
+                found = self._kanji_choice(view, title_at, rule, run_start, s, i, toks_si, ner, person)
+                if doubts is not None and not ner:
+                    alt = self._kanji_choice(view, title_at, rule, run_start, s, i, toks_si, True, True)
+                    if alt is not None and alt[0] is not None and (best_alt is None or alt[0] > best_alt[0]):
+                        best_alt = (alt[0], s, i, alt[1].tail)
+                if found is None:
+                    continue
+                if found[0] is None:
+                    rejected = rejected or (s, found[2].title_end, found[1])
+                elif best is None or found[0] > best[0]:
+                    best = found
+        if best_alt is not None and (best is None or (best[1].name_start, best[1].name_end, best[1].tail)
+                                     != best_alt[1:]):
+            doubts.append((best_alt[1], best_alt[3].title_end))
+        if best is None and rejected is not None:
+            view.drop(rule.id, rejected[0], rejected[1], f"title without a name: {rejected[2]}")
+        return best[1] if best is not None else None
+
+    def _kanji_choice(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]], rule: NameRule,
+                      run_start: int, s: int, i: int, toks_si: list[Token], ner: bool, person: bool):
+        """The kanji name text[s:i] before its best tail: (rank key, candidate), or (None, the reason it
+        is no name, the tail), or None when no title follows."""
+        text = view.text
+        tail = self.best_tail(text, i, title_at, foreign=ner, person=person)
+        if tail is None:
+            return None
+        # before a marker or a foreign office (国防部長官: Korea only) the name is foreign
+        title = self.rules.titles[tail.title]
+        foreign_office = tail.marker is not None or (bool(title.countries) and "JP" not in title.countries)
+        why = self.kanji_name_ok(text[s:i], toks_si, marked=foreign_office)
+        if not why and self.starts_country_name(text, s, i):
+            why = "the start of a country name"
+        if why and not (ner and why.startswith("token ")):
+            return None, why, tail  # GiNZA may overrule MeCab's reading of a word, never non_names or markers
+        cand = (Candidate(view.sent, view.norm, s, i, "person.ner_name", tail, True, False) if why
+                else Candidate(view.sent, view.norm, s, i, rule.id, tail, view.evidence_overlaps(s, i), True))
+        return (tail.rank(self.rules.titles), cand.rule_found, s == run_start, -(i - s)), cand
+
+    def _model_names(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]],
+                     found: list[Candidate]) -> list[Candidate]:
+        """GiNZA Person spans the rules did not read as names, before a tail."""
+        text, out = view.text, []
+        for a, b in view.evidence:
+            if any(c.name_start < b and a < c.name_end for c in found + out):
                 continue
             name = text[a:b]
             if not all(_is_han(c) or _is_kana_name_char(c) for c in name):
@@ -469,15 +461,8 @@ class PeopleStage:
                 continue
             tail = self.best_tail(text, b, title_at, foreign=True, person=True)
             if tail is not None:
-                out.append(Candidate(sent, norm, a, b, "person.ner_name", tail, True, False))
-        kept = []
-        for c in out:
-            follow = self.not_followed.search(text[c.tail.title_end:c.tail.title_end + 8])
-            if follow is not None and follow.start() == 0:
-                drop(c.name_rule, c.name_start, c.tail.title_end, "title is part of a compound noun (not_followed_by)")
-                continue
-            kept.append(replace(c, of_marker=self.marker_before(text, c.name_start)))
-        return kept
+                out.append(Candidate(view.sent, view.norm, a, b, "person.ner_name", tail, True, False))
+        return out
 
     def unnamed_titles(self, text: str, title_at: dict[int, list[tuple[int, int]]],
                        found: list[Candidate]) -> list[tuple[int, int]]:
@@ -509,7 +494,7 @@ class PeopleStage:
     # ------------------------------------------------------------------ the document
     def __call__(self, doc: Document) -> Document:
         cands, trace, entities = read_in_doubt(
-            doc, "people", self.model, partial(self.sentence_candidates, doc),
+            doc, "people", self.model, self.sentence_candidates,
             lambda e: e.label in PERSON_LABELS)
 
         def span(c: Candidate) -> tuple[int, int]:
