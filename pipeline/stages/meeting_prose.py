@@ -376,40 +376,49 @@ class ProseReader:
             a, name_end, end = m.start(), m.end("word"), m.end()
             ra, rb = view.raw(a, name_end)
             title = " ".join(doc.text[ra:rb].split())
-            folded_title = text[a:name_end]
-            after, before = text[end:], text[:a]
-            dated_before = DATE in text[:a]
-            role, reason, verb_end = "meeting", "", end
-            hap = self.happened_after.match(after)
             if any(qa <= a and name_end <= qb and (qa < a or name_end < qb) for qa, qb in quotes):
-                role, reason = "dropped", "inside a quotation"
-            elif self.not_title.search(folded_title) is not None:
-                role, reason = "dropped", "not_title: not a meeting between governments"
-            elif self.not_after.match(after) is not None:
-                role, reason = "dropped", "not_after: planned, a framework or not the session itself"
-            elif self.not_before.search(before) is not None:
-                role, reason = "dropped", "not_before: planned or recurring"
-            elif hap is not None:
-                verb_end = end + hap.end()
-            elif self.coordinated_after.match(after) is not None and k + 1 < len(raw_found):
-                # the next mention decides; this one's own evidence (a date right before) is the fallback
-                role = "coordinated"
-                reason = "before" if self.happened_before.search(before) is not None else ""
-            elif self.happened_before.search(before) is not None:
-                pass
-            elif self.setting_after.match(after) is not None and (dated_before or caption and has_date):
-                st = self.setting_after.match(after)
-                verb_end = end + st.end()
-            elif caption and has_date:
-                pass
+                role, reason, verb_end = "dropped", "inside a quotation", end
             else:
-                role, reason = "dropped", "no sign that the session took place"
+                role, reason, verb_end = self._took_place(text, a, name_end, end, k + 1 < len(raw_found),
+                                                          caption and has_date)
             if role in ("meeting", "coordinated"):
                 lo = out[-1].verb_end if out else 0
                 window = text[lo:min(len(text), verb_end + 12)]
                 if self.habitual.search(window) is not None and DATE not in text[lo:a]:
                     role, reason = "dropped", "habitual: recurring talks with no session date"
             out.append(Mention(a, end, name_end, title, verb_end, role, reason))
+        return self._roles_by_neighbours(text, out)
+
+    def _took_place(self, text: str, a: int, name_end: int, end: int, more: bool, dated_caption: bool
+                    ) -> tuple[str, str, int]:
+        """(role, reason, verb end) of the mention text[a:end] by the words around it: a realisation
+        after or before it (meeting), a planned/framework/recurring sign (dropped), a coordinated
+        mention whose next one decides (`more`: there is a next one)."""
+        after, before = text[end:], text[:a]
+        if self.not_title.search(text[a:name_end]) is not None:
+            return "dropped", "not_title: not a meeting between governments", end
+        if self.not_after.match(after) is not None:
+            return "dropped", "not_after: planned, a framework or not the session itself", end
+        if self.not_before.search(before) is not None:
+            return "dropped", "not_before: planned or recurring", end
+        hap = self.happened_after.match(after)
+        if hap is not None:
+            return "meeting", "", end + hap.end()
+        if self.coordinated_after.match(after) is not None and more:
+            # the next mention decides; this one's own evidence (a date right before) is the fallback
+            return "coordinated", "before" if self.happened_before.search(before) is not None else "", end
+        if self.happened_before.search(before) is not None:
+            return "meeting", "", end
+        setting = self.setting_after.match(after)
+        if setting is not None and (DATE in before or dated_caption):
+            return "meeting", "", end + setting.end()
+        if dated_caption:
+            return "meeting", "", end
+        return "dropped", "no sign that the session took place", end
+
+    def _roles_by_neighbours(self, text: str, out: list[Mention]) -> list[Mention]:
+        """Roles told by the other mentions of the sentence: an event that is the place of a later
+        meeting, a coordinated mention that takes the role of the next."""
         # an event used as the place of a later meeting of the sentence (シャングリラ会合において…と会談)
         for k in range(len(out) - 2, -1, -1):
             x = out[k]
