@@ -285,8 +285,11 @@ class PeopleStage:
             return "kanji name too long"
         if name in self.non_names or self.only_markers.fullmatch(name):
             return "not a name (non_names / country marker)"
+        # 董軍中国国防部長: before a foreign marker, a short name that starts with a surname keeps a word
+        # that is never a name on its own
+        surname_first = marked and len(name) <= 3 and bool(toks) and toks[0].pos3 == "人名"
         for t in toks:
-            if t.text in self.non_names:
+            if t.text in self.non_names and not (surname_first and t is not toks[0]):
                 return f"contains non-name word {t.text}"
         for t in toks:
             if not marked and (t.pos1 in ("接頭辞", "接尾辞") or (t.pos1 and t.pos1 != "名詞")):
@@ -299,6 +302,12 @@ class PeopleStage:
         if name in self.non_names or name in self.katakana_non_names or self.only_markers.fullmatch(name):
             return "not a name (country marker / katakana_non_names)"
         return ""
+
+    def marker_starts(self, text: str, i: int) -> bool:
+        """Whether a country marker starts at folded position i."""
+        if self._any_marker is not None:
+            return self._any_marker.match(text, i) is not None
+        return any(pat.match(text, i) is not None for pat in self.markers)
 
     def starts_country_name(self, text: str, a: int, b: int) -> bool:
         """Whether a country marker starting at `a` runs past `b`: アラブ in アラブ首長国連邦 is no name."""
@@ -402,7 +411,9 @@ class PeopleStage:
         rejected: tuple[int, int, str] | None = None
         for s in starts:
             for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
-                if i not in bounds or s not in bounds:
+                # a name ends at a token edge, or where a country marker starts (李鐘燮韓国国防部長官:
+                # MeCab reads 燮韓 as one word)
+                if s not in bounds or (i not in bounds and not self.marker_starts(text, i)):
                     continue
                 toks_si = view.tokens_in(s, i)
                 ner = view.evidence_ends_in(s, i)
