@@ -54,7 +54,7 @@ bench-archive: setup
 report: setup
 	$(BIN)/python -m pipeline report --output output
 
-# browser check (not part of `make test`): headless Chromium renders the report to output/report/index.png
+# browser check (not part of `make test`): headless Chromium renders the report to output.report/index.png
 report-png: setup
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -42,12 +42,17 @@ class Extractor:
     once per process when first needed (a run whose documents are cached builds no rule stage):
     `extract(doc)` runs them in order."""
 
-    def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None):
+    def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None, model=None):
         from .stages import registry
 
         self.rules = rules
         self.cache_dir = cache_dir
-        self.specs = tuple(spec for spec in registry() if ner or spec.name != "ner")
+        self.specs = registry()
+        if ner and model is None:  # one GiNZA per process, asked by the stages that declare `model=True`
+            from .ner import EntityModel
+
+            model = EntityModel(rules.get("ner"), cache_dir=cache_dir)
+        self.model = model if ner else None
         self._built: dict[str, object] = {}
         self.stage_cache = None
         self.stage_keys: list[str] = []
@@ -61,7 +66,7 @@ class Extractor:
         """The built stage `name` (built on first use)."""
         if name not in self._built:
             spec = next(s for s in self.specs if s.name == name)
-            self._built[name] = spec.build(self.rules, self.cache_dir)
+            self._built[name] = spec.build(self.rules, self.cache_dir, self.model)
         return self._built[name]
 
     @property
@@ -79,8 +84,11 @@ class Extractor:
         key = content_key("pipeline", rules_fingerprint(self.rules, unread))
         keys = []
         for spec in self.specs:
-            # a model stage's version (model, dictionary) is part of its key: only model stages are built here
-            version = str(getattr(self.stage(spec.name), "version", "")) if spec.cached else ""
+            # what a stage's results depend on besides its rule files: its own model (MeCab's dictionary: a
+            # `cached` stage, built here to say its version) or GiNZA's (a `model` stage: the shared model's
+            # version, so that the stage need not be built; how it asks the model is in its rule files)
+            version = (str(getattr(self.stage(spec.name), "version", "")) if spec.cached else
+                       self.model.version if spec.model and self.model is not None else "")
             key = content_key(key, spec.name, rules_fingerprint(self.rules, spec.rule_files), version)
             keys.append(key)
         return keys
@@ -114,8 +122,8 @@ class Extractor:
             from .cache import versioned_folder
 
             out[RULES_NAMESPACE] = versioned_folder(self.cache_dir, RULES_NAMESPACE, self.stage_cache.version).name
-            for spec in self.specs:
-                cache = getattr(self.stage(spec.name), "cache", None) if spec.cached else None
+            caches = [getattr(self.stage(spec.name), "cache", None) for spec in self.specs if spec.cached]
+            for cache in caches + [getattr(self.model, "cache", None)]:
                 if cache is not None:
                     out[cache.namespace] = cache.folder.name
         return out

@@ -216,7 +216,8 @@ def write_doc_tables(out_dir: Path, parts: list[DocTables], failures: list[tuple
 MARKER = ".hakusho-output"
 MARKER_TEXT = ("Written by `python -m pipeline extract` (hakusho). The next run replaces this folder whole and\n"
                "keeps it as .<name>.previous/ until the run after: keep no files of your own in it.\n")
-# what may sit in an output folder: the tables, the marker, and report/ (written by `python -m pipeline report`)
+# what may sit in an output folder: the tables, the marker, the workbook, and report/ (where `python -m pipeline
+# report` wrote before its default moved beside the output folder; `--out OUTPUT/report` still may)
 WORKBOOK = "hakusho.xlsx"  # written by `--xlsx` / `python -m pipeline xlsx` (pipeline/workbook.py)
 OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report",
                           WORKBOOK})

@@ -12,6 +12,7 @@ longer than a sheet (1,048,575 rows) continues on `NAME_2`, `NAME_3`, …
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -27,8 +28,6 @@ FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def sheets(out_dir: Path) -> dict[str, "pd.DataFrame"]:  # noqa: F821
     """The frames of the workbook by sheet name: the CSV tables (their columns, in file order) and the
     joined tables of `load`; full ISO dates in `dates.value`/`meetings.date` as datetimes."""
-    import pandas as pd
-
     from .load import ISO_DATE_COLUMNS, load
 
     tables = load(out_dir)
@@ -39,16 +38,26 @@ def sheets(out_dir: Path) -> dict[str, "pd.DataFrame"]:  # noqa: F821
         df = df[_csv_header(path)].copy()  # the CSV's columns: not load's keys and parsed dates
         date_col = ISO_DATE_COLUMNS.get(name)
         if date_col in df.columns:
-            full = df[date_col].str.fullmatch(FULL_DATE)
-            df[date_col] = df[date_col].astype(object)
-            df.loc[full, date_col] = pd.to_datetime(df.loc[full, date_col], format="%Y-%m-%d").map(
-                lambda t: t.to_pydatetime())
+            df[date_col] = df[date_col].map(_full_date).astype(object)
         out[name] = df
     for name in JOINED_SHEETS:
         if name in tables:
-            df = tables[name]
-            out[name] = df.reset_index() if df.index.name else df
+            df = tables[name].reset_index() if tables[name].index.name else tables[name].copy()
+            df = df[[c for c in df.columns if not c.endswith("_parsed")]]
+            if "date" in df.columns:
+                df["date"] = df["date"].map(_full_date).astype(object)
+            out[name] = df
     return out
+
+
+def _full_date(value: str):
+    """A full ISO date as a datetime (a date cell); anything else (`2017-05`, `2017`, "") as it is."""
+    if not FULL_DATE.fullmatch(value or ""):
+        return value
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        return value
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -60,22 +69,50 @@ def _csv_header(path: Path) -> list[str]:
 
 def write_workbook(out_dir: Path, path: Path | None = None) -> Path:
     """Write the tables of `out_dir` into `path` (default `out_dir/hakusho.xlsx`); return the path."""
-    import pandas as pd
+    import xlsxwriter
 
     out_dir = Path(out_dir)
     path = Path(path) if path is not None else out_dir / WORKBOOK
     frames = sheets(out_dir)
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd",
-                        engine_kwargs={"options": options}) as writer:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    head, day = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd"})
+    try:
         for name, df in frames.items():
+            columns = [_cells(df[c]) for c in df.columns]
             for part, lo in enumerate(range(0, max(len(df), 1), SHEET_ROWS)):
-                sheet = name if part == 0 else f"{name}_{part + 1}"
-                chunk = df.iloc[lo:lo + SHEET_ROWS]
-                chunk.to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
-                ws = writer.sheets[sheet]
-                ws.autofilter(0, 0, len(chunk), max(len(df.columns) - 1, 0))
+                ws = book.add_worksheet(name if part == 0 else f"{name}_{part + 1}")
+                ws.write_row(0, 0, [str(c) for c in df.columns], head)
+                ws.freeze_panes(1, 0)
+                rows = min(SHEET_ROWS, len(df) - lo)
+                ws.autofilter(0, 0, rows, max(len(df.columns) - 1, 0))
+                for r in range(rows):
+                    for c, cells in enumerate(columns):
+                        _write(ws, r + 1, c, cells[lo + r], day)
+    finally:
+        book.close()
     return path
+
+
+def _cells(series) -> list:
+    """A column as plain Python values: None for missing, bool, int, datetime or str."""
+    import pandas as pd
+
+    return [v if isinstance(v, str) else None if v is None or pd.isna(v) else
+            v.item() if hasattr(v, "item") else v for v in series.tolist()]
+
+
+def _write(ws, row: int, col: int, value, day) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, day)
+    else:
+        ws.write_string(row, col, str(value))
 
 
 def add_parser(sub) -> None:

@@ -343,6 +343,13 @@ class DateStage:
             year = None if gy is None else full_year(gy) if len(g["gy"]) == 2 else gy
         if year is not None:
             return self._finish(Value(year, month, day, fiscal), cand, relative, warnings, era_used)
+        return self._anchored(cand, month, day, anchors, warnings, edition)
+
+    def _anchored(self, cand: Candidate, month: int | None, day: int | None, anchors: list[Value],
+                  warnings: list[str], edition: str) -> tuple[Value | None, str, str | None]:
+        """A relative word (翌年, 同月, 本年) or a date with no year, resolved against the edition year or
+        the last preceding date fine enough to anchor it."""
+        g = cand.groups
         # relative word, or a date with no year: needs an anchor
         if "rel" in g:
             word = self.relative[g["rel"]]

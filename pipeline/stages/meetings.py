@@ -115,7 +115,7 @@ def top_parens(text: str) -> list[_Paren]:
     return out
 
 
-@stage("meetings", rules={"meetings": MeetingRules}, reads=("people", "venues"), assigns=("meetings", "venues"),
+@stage("meetings", rules={"meetings": MeetingRules}, reads=("countries", "venues"), assigns=("meetings", "venues"),
        requires=("text", "sections", "sentences", "blocks", "dates", "people", "venues"))
 class MeetingStage:
     """Sets `doc.meetings` and the `meeting_id` of the venues inside each meeting's section."""
@@ -137,12 +137,14 @@ class MeetingStage:
         self.prose: ProseReader | None = None
         if cfg.prose is not None:
             places: dict[str, tuple[str, str]] = {}
-            for p in rules.get("venues").gazetteer:
-                for n in (p.name, *p.aliases):
-                    places.setdefault(NormText.of(n).text, (p.country, p.kind))
-            markers = [(m.country, CompiledPattern.of(m.id, m.pattern)) for m in rules.get("people").markers
-                       if m.country]
-            self.prose = ProseReader(cfg.prose, [(r.mode, p) for r, p in self.rules], places, markers)
+            named = [((n, *aliases), code, "country") for n, code, aliases in rules.get("countries").places()]
+            named += [((p.name, *p.aliases), p.country, p.kind) for p in rules.get("venues").gazetteer]
+            for names, code, kind in named:  # the countries first, as in the venue stage
+                for n in names:
+                    places.setdefault(NormText.of(n).text, (code, kind))
+            markers = [(m.country, CompiledPattern.of(m.id, m.pattern)) for m in rules.get("countries").marker_rules()]
+            self.prose = ProseReader(cfg.prose, [(r.mode, p) for r, p in self.rules], places, markers,
+                                     rules.get("countries").shorts())
 
     def __call__(self, doc: Document) -> Document:
         meetings: list[Meeting] = []
@@ -171,9 +173,36 @@ class MeetingStage:
         """Heading meetings plus the prose sessions that are not one of them, numbered in reading order,
         with counterparts, host and consult mode; venues and accounts linked to their session."""
         assert self.prose is not None
-        reader = self.prose
+        kept = self._kept_sessions(doc, heading, self.prose.read(doc, trace))
+        order = sorted(range(len(kept)), key=lambda k: (kept[k][1].start if kept[k][1] else kept[k][0].start, k))
+        renumber = {k: n + 1 for n, k in enumerate(order)}
+        mention_sentences = {sid for _, _, sids in kept for sid in sids}
+        out: list[Meeting] = []
+        old_ids = {m.meeting_id: renumber[k] for k, (_, m, _) in enumerate(kept) if m is not None}
+        for i, mid in list(venue_owner.items()):
+            venue_owner[i] = old_ids.get(mid, mid)
+        for k in order:
+            s, m, sids = kept[k]
+            if m is not None:
+                out.append(replace(self._consulted_heading(m, rows), meeting_id=renumber[k], account=tuple(sids)))
+                continue
+            assert s is not None
+            # every mention of the session tells it: 同年11月の日中防衛相会談では…合意した belongs to it too
+            account = tuple(sorted({sid for first in sids for sid in self._account(doc, first, mention_sentences)}))
+            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side,
+                                 s.multilateral)
+            out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
+                               s.mode, s.start, s.end, doc.text[s.start:s.end], s.rule, s.source,
+                               "|".join(s.counterparts), host, mode, account))
+        self._claim_prose_venues(doc, out, venue_owner)
+        return out
+
+    def _kept_sessions(self, doc: Document, heading: list[Meeting], found: list[Session]
+                       ) -> list[tuple[Session | None, Meeting | None, list[int]]]:
+        """(prose session, heading meeting, sentence ids of its mentions) of every session: the heading
+        meetings, then each prose session that is neither one of them nor a session told before (a
+        second mention adds what the first lacks); weak mentions of an organisation's session add sides."""
         kept: list[tuple[Session | None, Meeting | None, list[int]]] = [(None, m, []) for m in heading]
-        found = reader.read(doc, trace)
         heading_of_section: dict[int, list[int]] = {}  # section id -> indices of its heading meetings
         for k, m in enumerate(heading):
             if m.section_id is not None:
@@ -209,36 +238,19 @@ class MeetingStage:
                 assert o is not None
                 kept[k] = (replace(o, counterparts=tuple(sorted(set(o.counterparts) | set(w.counterparts)))),
                            None, kept[k][2] + [w.sentence_id])
-        order = sorted(range(len(kept)), key=lambda k: (kept[k][1].start if kept[k][1] else kept[k][0].start, k))
-        renumber = {k: n + 1 for n, k in enumerate(order)}
-        mention_sentences = {sid for _, _, sids in kept for sid in sids}
-        out: list[Meeting] = []
-        old_ids = {m.meeting_id: renumber[k] for k, (_, m, _) in enumerate(kept) if m is not None}
-        for i, mid in list(venue_owner.items()):
-            venue_owner[i] = old_ids.get(mid, mid)
-        for k in order:
-            s, m, sids = kept[k]
-            if m is not None:
-                host = self._heading_host(m, rows)
-                sides = reader.title_sides(NormText.of(m.title).text)
-                counterparts = self._heading_counterparts(m, sides, rows)
-                venue_country = reader.place_country(NormText.of(m.venue).text) if m.venue else ""
-                is_event = bool(m.venue) and reader.not_place_event(NormText.of(m.venue).text)
-                japan = not sides or "JP" in sides
-                host, mode = consult(m.mode, counterparts, host, venue_country or host, is_event, japan)
-                out.append(replace(m, meeting_id=renumber[k], counterparts="|".join(counterparts), host=host,
-                                   consult_mode=mode, account=tuple(sids)))
-                continue
-            assert s is not None
-            # every mention of the session tells it: 同年11月の日中防衛相会談では…合意した belongs to it too
-            account = tuple(sorted({sid for first in sids for sid in self._account(doc, first, mention_sentences)}))
-            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side,
-                                 s.multilateral)
-            out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
-                               s.mode, s.start, s.end, doc.text[s.start:s.end], s.rule, s.source,
-                               "|".join(s.counterparts), host, mode, account))
-        self._claim_prose_venues(doc, out, venue_owner)
-        return out
+        return kept
+
+    def _consulted_heading(self, m: Meeting, rows: _Rows) -> Meeting:
+        """A heading meeting with its counterparts, host and consult mode."""
+        reader = self.prose
+        host = self._heading_host(m, rows)
+        sides = reader.title_sides(NormText.of(m.title).text)
+        counterparts = self._heading_counterparts(m, sides, rows)
+        venue_country = reader.place_country(NormText.of(m.venue).text) if m.venue else ""
+        is_event = bool(m.venue) and reader.not_place_event(NormText.of(m.venue).text)
+        japan = not sides or "JP" in sides
+        host, mode = consult(m.mode, counterparts, host, venue_country or host, is_event, japan)
+        return replace(m, counterparts="|".join(counterparts), host=host, consult_mode=mode)
 
     def _same_heading(self, doc: Document, s: Session, heading: list[Meeting],
                       heading_of_section: dict[int, list[int]]) -> int | None:
