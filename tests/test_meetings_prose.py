@@ -199,3 +199,29 @@ def test_meetings_prose_clauses_of_a_later_mention_belong_to_the_session(meet):
     doc = meet(text, "2020")
     assert [(m.date, m.venue) for m in doc.meetings] == [("2019-03", "北京"), ("2019-11", "東京")]
     assert [(c.text, c.meeting_id) for c in doc.clauses] == [("合意した", doc.meetings[1].meeting_id)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the heading names the meeting with its alias in brackets; the prose retells it by the alias
+    ("3 カナダとの防衛協力\n(2)日加外務・防衛閣僚協議(「2+2」)\n2019年4月14日、東京において第1回日加「2+2」が開催され、"
+     "河野外務大臣、岩屋防衛大臣、フリーランド加外務大臣及びサージャン加国防大臣が出席した。\n",
+     [("日加外務・防衛閣僚協議(「2+2」)", "2019-04-14", "heading")]),
+    # ... but a 「2+2」 of other sides told in that section is a meeting of its own
+    ("3 カナダとの防衛協力\n(2)日加外務・防衛閣僚協議(「2+2」)\n2019年4月14日、東京において第1回日加「2+2」が開催され、"
+     "河野外務大臣、岩屋防衛大臣が出席した。同月19日、ワシントンにおいて日米「2+2」が開催された。\n",
+     [("日加外務・防衛閣僚協議(「2+2」)", "2019-04-14", "heading"), ("日米「2+2」", "2019-04-19", "prose")]),
+])
+def test_meetings_prose_retelling_a_heading_by_its_alias(meet, text, expected):
+    assert [(m.title, m.date, m.source) for m in meet(text).meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the participants are told in the next sentence: they attended
+    ("2019年4月14日、東京において第2回日加「2+2」が開催された。わが国からは河野外務大臣と岩屋防衛大臣が、"
+     "カナダ側からはフリーランド加外務大臣とサージャン加国防大臣が出席し、協力の推進を確認した。\n",
+     "CA-サージャン|CA-フリーランド|JP-岩屋|JP-河野"),
+    # people of the next sentence who are not said to attend are no participants
+    ("2019年4月14日、東京において第2回日加「2+2」が開催された。岩屋防衛大臣は、協力が重要であると述べた。\n", ""),
+])
+def test_meetings_prose_participants_told_in_the_next_sentence(meet, text, expected):
+    assert [m.participants for m in meet(text).meetings] == [expected]

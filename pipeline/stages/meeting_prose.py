@@ -511,7 +511,8 @@ class ProseReader:
         out: list[Session] = []
         last: tuple[int | None, tuple[PersonMention, ...], DateMention | None] | None = None
         previous_venue: list = [None]  # (venue, country, is_event) of the last session with a venue
-        for sents in self.logical_sentences(doc):
+        told_at = -2  # the index of the last sentence that told sessions
+        for n, sents in enumerate(self.logical_sentences(doc)):
             a, b = sents[0].start, sents[-1].end
             ps = [p for p in people[bisect.bisect_left(p_starts, a):bisect.bisect_left(p_starts, b)] if p.end <= b]
             ds = [d for d in dates[bisect.bisect_left(d_starts, a):bisect.bisect_left(d_starts, b)] if d.end <= b]
@@ -531,7 +532,10 @@ class ProseReader:
             own_venues = [v for v in venues[bisect.bisect_left(v_starts, a):bisect.bisect_left(v_starts, b)]
                           if v.end <= b]
             found = self.sessions_of(doc, view, mentions, caption, own_venues, carried, previous_venue)
+            if not found and told_at == n - 1 and not any(x.role == "meeting" for x in mentions):
+                self._attendees_told_next(view, out)
             if found:
+                told_at = n
                 subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 last_date = next((view.dates[i] for i in sorted(view.dates, reverse=True)), None)
                 last = (section_id, subjects or (carried[1] if carried else ()), last_date)
@@ -539,6 +543,17 @@ class ProseReader:
             elif mentions or ps:
                 last = None if any(self.role_of(view, i) == "subject" for i in view.people) else last
         return out
+
+    def _attendees_told_next(self, view: View, out: list[Session]) -> None:
+        """第2回日豪「2+2」が開催された。わが国からはA外務大臣とB防衛大臣が、豪側からはC…とD…が出席し…:
+        the people of the sentence right after a session with no participants, when it says they
+        attended, are that session's participants."""
+        if not out or out[-1].participants or not view.people:
+            return
+        if not any(self.attendee_after.search(view.text[i + 1:]) is not None for i in view.people):
+            return  # nobody is said to attend (…が出席し)
+        ids = tuple(sorted({p.person_id for p in view.people.values() if p.person_id}))
+        out[-1] = replace(out[-1], participants=ids)
 
     def sessions_of(self, doc: Document, view: View, mentions: list[Mention], caption: bool,
                     venues: list[VenueMention], carried, previous_venue: list) -> list[Session]:
