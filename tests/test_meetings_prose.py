@@ -225,3 +225,21 @@ def test_meetings_prose_retelling_a_heading_by_its_alias(meet, text, expected):
 ])
 def test_meetings_prose_participants_told_in_the_next_sentence(meet, text, expected):
     assert [m.participants for m in meet(text).meetings] == [expected]
+
+
+def test_meetings_prose_a_session_joining_the_previous_takes_its_people(meet):
+    doc = meet("2017年10月23日には、小野寺防衛大臣は、マニラにおいてマティス米国防長官と会談を行うとともに、"
+               "宋永武韓国国防部長官を交えた日米韓防衛相会談を行った。\n")
+    assert [(m.title, m.venue, m.participants, m.counterparts) for m in doc.meetings] == [
+        ("会談", "マニラ", "JP-小野寺|US-マティス", "US"),
+        ("日米韓防衛相会談", "マニラ", "JP-小野寺|KR-宋永武|US-マティス", "KR|US")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an organisation with no seat names a conference: a third-party session
+    ("2010年10月11日、北澤防衛大臣は、ADMMプラスの機会に梁光烈中国国防部長と会談を行った。\n", "third-party"),
+    # an organisation at its seat hosts
+    ("2014年5月、安倍内閣総理大臣は、NATO本部においてラスムセンNATO事務総長と会談を行った。\n", "visit"),
+])
+def test_meetings_prose_an_organisation_as_the_place(meet, text, expected):
+    assert [m.consult_mode for m in meet(text).meetings] == [expected]

@@ -203,6 +203,9 @@ class ProseRules(Rule):
     account_continues: Regex = "(?!)"
     side_cue: ViewRegex = "(?!)"
     frame_place: ViewRegex
+    # a session that joins the one told just before in the sentence (…と会談を行うとともに、Bを交えた
+    # …会談を行った): the same gathering, so the same place and the earlier session's people too
+    joins_previous: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -249,6 +252,7 @@ class ProseReader:
             c("continuation")
         self.closed_frame = c("closed_frame")
         self.frame_place = c("frame_place")
+        self.joins_previous = c("joins_previous")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -604,7 +608,15 @@ class ProseReader:
                     session = self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
                                             visited, frame_venues, event_venues, lo, prefix_end, rule,
                                             "caption" if caption else "prose")
-                    session = self._placed_by_context(session, out[-1] if out else None, previous_venue)
+                    prev = out[-1] if out else None
+                    if prev is not None and prev.sentence_id == session.sentence_id and prev.date == session.date \
+                            and prev.start != session.start and self.joins_previous.search(text[lo:hi]) is not None:
+                        session = replace(session, participants=tuple(sorted(set(prev.participants)
+                                                                              | set(session.participants))),
+                                          venue=prev.venue or session.venue,
+                                          venue_country=prev.venue_country if prev.venue else session.venue_country,
+                                          venue_is_event=prev.venue_is_event if prev.venue else session.venue_is_event)
+                    session = self._placed_by_context(session, prev, previous_venue)
                     if f.date is None and not subs and not parts:
                         # no date and nobody named: talks in general, not one session; it may still
                         # name the sides of an organisation's session told elsewhere
@@ -795,8 +807,12 @@ class ProseReader:
         return self.places.get(NormText.of(name).text, ("", ""))[1] == "country"
 
     def not_place_event(self, name: str) -> bool:
-        """Whether a venue name is an event (a conference) rather than a place."""
-        return self.mention.search(name) is not None and name not in self.places
+        """Whether a venue name is an event (a conference) rather than a place: a meeting word, or the
+        name of an organisation with no seat (ADMMプラス: its meetings move from host to host)."""
+        if name in self.places:
+            return False
+        return self.mention.search(name) is not None or any(
+            not org.seat and pat.fullmatch(name) is not None for org, pat in self.orgs)
 
     def _compounds(self, text: str) -> list[tuple[str, ...]]:
         """Side compounds written in `text` (日豪NZ韓, 日米豪)."""
