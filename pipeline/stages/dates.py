@@ -356,7 +356,8 @@ class DateStage:
             need = word.unit
         else:
             word = None
-            need = "month" if month is None else "year"
+            # 翌12日: the day after a day, so a date with a day anchors it before a later 12月 named in passing
+            need = ("day" if "nx" in g else "month") if month is None else "year"
         if word is not None and word.anchor == "edition":
             if not edition.isdigit():
                 return None, "an edition word in a document with no edition year (not under raw/<year>/)", None
@@ -364,6 +365,9 @@ class DateStage:
         else:
             anchor = next((a for a in reversed(anchors) if GRANULARITIES.index(a.granularity)
                            >= GRANULARITIES.index(need)), None)
+            if anchor is None and word is None and need == "day":  # 翌N日 with no day before it: the month anchors
+                need = "month"
+                anchor = next((a for a in reversed(anchors) if a.granularity != "year"), None)
         if anchor is None:
             return None, f"no preceding date with a {need} to resolve against", None
         if word is not None:

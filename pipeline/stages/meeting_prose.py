@@ -203,6 +203,9 @@ class ProseRules(Rule):
     account_continues: Regex = "(?!)"
     side_cue: ViewRegex = "(?!)"
     frame_place: ViewRegex
+    # a session that joins the one told just before in the sentence (…と会談を行うとともに、Bを交えた
+    # …会談を行った): the same gathering, so the same place and the earlier session's people too
+    joins_previous: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -249,6 +252,7 @@ class ProseReader:
             c("continuation")
         self.closed_frame = c("closed_frame")
         self.frame_place = c("frame_place")
+        self.joins_previous = c("joins_previous")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -511,7 +515,8 @@ class ProseReader:
         out: list[Session] = []
         last: tuple[int | None, tuple[PersonMention, ...], DateMention | None] | None = None
         previous_venue: list = [None]  # (venue, country, is_event) of the last session with a venue
-        for sents in self.logical_sentences(doc):
+        told_at = -2  # the index of the last sentence that told sessions
+        for n, sents in enumerate(self.logical_sentences(doc)):
             a, b = sents[0].start, sents[-1].end
             ps = [p for p in people[bisect.bisect_left(p_starts, a):bisect.bisect_left(p_starts, b)] if p.end <= b]
             ds = [d for d in dates[bisect.bisect_left(d_starts, a):bisect.bisect_left(d_starts, b)] if d.end <= b]
@@ -531,7 +536,10 @@ class ProseReader:
             own_venues = [v for v in venues[bisect.bisect_left(v_starts, a):bisect.bisect_left(v_starts, b)]
                           if v.end <= b]
             found = self.sessions_of(doc, view, mentions, caption, own_venues, carried, previous_venue)
+            if not found and told_at == n - 1 and not any(x.role == "meeting" for x in mentions):
+                self._attendees_told_next(view, out)
             if found:
+                told_at = n
                 subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 last_date = next((view.dates[i] for i in sorted(view.dates, reverse=True)), None)
                 last = (section_id, subjects or (carried[1] if carried else ()), last_date)
@@ -539,6 +547,17 @@ class ProseReader:
             elif mentions or ps:
                 last = None if any(self.role_of(view, i) == "subject" for i in view.people) else last
         return out
+
+    def _attendees_told_next(self, view: View, out: list[Session]) -> None:
+        """第2回日豪「2+2」が開催された。わが国からはA外務大臣とB防衛大臣が、豪側からはC…とD…が出席し…:
+        the people of the sentence right after a session with no participants, when it says they
+        attended, are that session's participants."""
+        if not out or out[-1].participants or not view.people:
+            return
+        if not any(self.attendee_after.search(view.text[i + 1:]) is not None for i in view.people):
+            return  # nobody is said to attend (…が出席し)
+        ids = tuple(sorted({p.person_id for p in view.people.values() if p.person_id}))
+        out[-1] = replace(out[-1], participants=ids)
 
     def sessions_of(self, doc: Document, view: View, mentions: list[Mention], caption: bool,
                     venues: list[VenueMention], carried, previous_venue: list) -> list[Session]:
@@ -589,7 +608,15 @@ class ProseReader:
                     session = self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
                                             visited, frame_venues, event_venues, lo, prefix_end, rule,
                                             "caption" if caption else "prose")
-                    session = self._placed_by_context(session, out[-1] if out else None, previous_venue)
+                    prev = out[-1] if out else None
+                    if prev is not None and prev.sentence_id == session.sentence_id and prev.date == session.date \
+                            and prev.start != session.start and self.joins_previous.search(text[lo:hi]) is not None:
+                        session = replace(session, participants=tuple(sorted(set(prev.participants)
+                                                                              | set(session.participants))),
+                                          venue=prev.venue or session.venue,
+                                          venue_country=prev.venue_country if prev.venue else session.venue_country,
+                                          venue_is_event=prev.venue_is_event if prev.venue else session.venue_is_event)
+                    session = self._placed_by_context(session, prev, previous_venue)
                     if f.date is None and not subs and not parts:
                         # no date and nobody named: talks in general, not one session; it may still
                         # name the sides of an organisation's session told elsewhere
@@ -780,8 +807,12 @@ class ProseReader:
         return self.places.get(NormText.of(name).text, ("", ""))[1] == "country"
 
     def not_place_event(self, name: str) -> bool:
-        """Whether a venue name is an event (a conference) rather than a place."""
-        return self.mention.search(name) is not None and name not in self.places
+        """Whether a venue name is an event (a conference) rather than a place: a meeting word, or the
+        name of an organisation with no seat (ADMMプラス: its meetings move from host to host)."""
+        if name in self.places:
+            return False
+        return self.mention.search(name) is not None or any(
+            not org.seat and pat.fullmatch(name) is not None for org, pat in self.orgs)
 
     def _compounds(self, text: str) -> list[tuple[str, ...]]:
         """Side compounds written in `text` (日豪NZ韓, 日米豪)."""

@@ -270,7 +270,9 @@ class MeetingStage:
             theirs = self.prose.title_sides(NormText.of(m.title).text) if self.prose is not None else None
             if sides and theirs and set(sides) != set(theirs):
                 continue  # 日米韓防衛相会談 told in the section of a 日米防衛相会談: another meeting
-            if not (same_title(s.title, m.title) or same_title(s.alias, m.title)):
+            # 第1回日豪「2+2」 retells 日豪外務・防衛閣僚協議(「2+2」): the heading's alias, same sides
+            by_alias = bool(sides) and bool(theirs) and same_title(s.title, bracket_alias(m.title))
+            if not (same_title(s.title, m.title) or same_title(s.alias, m.title) or by_alias):
                 continue  # a 表敬 told in the section of a 防衛相会談: another meeting
             if not s.date or (m.date and (m.date.startswith(s.date) or s.date.startswith(m.date))):
                 return k
@@ -493,6 +495,14 @@ def same_title(a: str, b: str) -> bool:
     ends the other (会談 / 日米防衛相会談, 日仏「2+2」 / 第2回日仏「2+2」); 表敬 and 会談 are two meetings."""
     x, y = _bare_title(a), _bare_title(b)
     return bool(x) and bool(y) and (x.endswith(y) or y.endswith(x))
+
+
+def bracket_alias(title: str) -> str:
+    """The name in brackets that ends a title (日豪外務・防衛閣僚協議(「2+2」) -> 「2+2」), or ''."""
+    import regex
+
+    m = regex.search(r"\(([^()]+)\)\s*\Z", NormText.of(title).text)
+    return m.group(1) if m else ""
 
 
 def _bare_title(title: str) -> str:
