@@ -371,8 +371,7 @@ def archive(args, work: Path, py: list[str], root: Path, jobs: int) -> dict:
           file=sys.stderr)
     reference = work / "reference"
     first = sorted(p for p in folder.iterdir() if p.is_dir())[0]
-    (reference / first.name).parent.mkdir(parents=True, exist_ok=True)
-    (reference / first.name).symlink_to(first, target_is_directory=True)
+    shutil.copytree(first, reference / first.name)  # a copy: the raw folder's glob follows no symlink
     ref_chars = sum(len(p.read_text(encoding="utf-8")) for p in first.glob("*.txt"))
 
     def extract(raw: Path, name: str, *extra: str) -> list[str]:
