@@ -532,7 +532,7 @@ def main(args) -> int:
         if not args.no_stages and not args.archive:
             timing: dict = {"ner": args.stage_ner, "sizes": {}}
             for chars in args.stage_chars:
-                edition = work / f"one-{chars}"
+                edition = work / f"stage-{chars}"  # one-{chars} holds the one-file cold run's edition
                 build_edition(args.seed, chars, edition)
                 timing["sizes"][str(chars)] = stage_times(edition, rules, ner=args.stage_ner)
                 shutil.rmtree(edition, ignore_errors=True)
