@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--cache", type=Path, default=Path(".cache"),
                     help="cache of MeCab/GiNZA results, reused when text is unchanged (default: .cache)")
     ex.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    ex.add_argument("--layout", choices=("auto", "plain", "pdf"), default="auto",
+                    help="how the lines of every document are laid out: auto (rules/layout.yaml decides, per "
+                         "document), plain (one paragraph per line: read as is) or pdf (broken where a page "
+                         "ended them: joined, page numbers and running headers dropped)")
 
     ck = sub.add_parser("check-rules", help="validate every rule file and run every rule's examples")
     ck.add_argument("--rules", type=Path, default=Path("rules"))
@@ -88,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError(f"--cache {args.cache}: not a folder")
             return run(Settings(raw=args.raw, rules=args.rules, out=args.out, jobs=cores(args.jobs),
                                 ner=not args.no_ner, fail_fast=args.fail_fast, progress=sys.stderr.isatty(),
-                                cache=None if args.no_cache else args.cache))
+                                cache=None if args.no_cache else args.cache,
+                                layout="" if args.layout == "auto" else args.layout))
         if args.command == "check-rules":
             return check_rules(args.rules, examples=not args.no_examples)
         for module in _command_modules():

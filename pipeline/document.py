@@ -16,6 +16,9 @@ GRANULARITIES = ("year", "month", "day")  # coarse to fine
 DATE_MODIFIERS = ("from", "until", "approx")
 CLAUSE_TYPES = ("agree", "confirm", "share", "welcome", "state", "request")
 MEETING_MODES = ("in_person", "telephone", "video")
+SOURCE_FORMATS = ("txt", "html", "pdf")  # what a raw file is, by its extension
+LAYOUTS = ("plain", "pdf")  # plain: lines are paragraphs; pdf: lines are broken where the page ended them
+LAYOUT_ACTIONS = ("detected", "joined", "dropped", "removed", "converted")
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,18 @@ class Meeting:
 
 
 @dataclass(frozen=True)
+class LayoutEdit:
+    """What the layout stage changed in the text as read: a line break joined, a line dropped, markup
+    removed. `start`/`end` index the text as read (before the layout stage), not `Document.text`."""
+
+    rule: str
+    action: str  # one of LAYOUT_ACTIONS
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class TraceEvent:
     """What a stage decided about a candidate span: why a rule's match was kept or dropped.
 
@@ -200,6 +215,16 @@ class Document:
     venues: tuple[VenueMention, ...] = ()
     clauses: tuple[Clause, ...] = ()
     meetings: tuple[Meeting, ...] = ()
+    # how the text was laid out (`stages/layout.py`): the file's format, the layout asked for ("" lets the
+    # rules decide), the layout found and why, and the file below the output folder that holds the text
+    # the tables index when it is not the raw file's text ("" when it is)
+    source: str = "txt"  # one of SOURCE_FORMATS
+    layout_request: str = ""  # "", or one of LAYOUTS
+    full_lines: tuple[int, ...] = ()  # lines (numbers in text.split("\n")) a PDF's page geometry shows full
+    layout: str = ""  # one of LAYOUTS once the layout stage ran
+    layout_note: str = ""
+    text_file: str = ""
+    layout_edits: tuple[LayoutEdit, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     trace: tuple[TraceEvent, ...] = field(default=())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class Settings:
     fail_fast: bool = False
     progress: bool = False
     cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
+    layout: str = ""  # "plain" or "pdf": how every document is laid out (--layout); "": rules/layout.yaml decides
 
 
 class Extractor:
@@ -43,6 +44,9 @@ class Extractor:
         self.rules = rules
         self.specs = tuple(spec for spec in registry() if ner or spec.name != "ner")
         self.stages = [(spec.name, spec.build(rules, cache_dir)) for spec in self.specs]
+        # the stages that make the text every other stage indexes (layout) run before the stage cache,
+        # which is keyed by the text they give
+        self.prelude = max((i + 1 for i, spec in enumerate(self.specs) if "text" in spec.assigns), default=0)
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:
@@ -87,12 +91,23 @@ class Extractor:
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
         """The document's CSV rows and the warnings about rows dropped as broken (`tables.render`).
 
-        With a cache, `StageCache.extract_tables` wraps the stage calls from outside: it
-        restores what is still valid and runs only the rest."""
+        With a cache, `StageCache.extract_tables` wraps the stage calls after the prelude (layout)
+        from outside: it restores what is still valid and runs only the rest. The text the rows
+        index rides along when it is not the raw file's (`Document.text_file`)."""
+        for name, stage in self.stages[:self.prelude]:
+            doc = self._run(name, stage, doc)
+        rest = self.stages[self.prelude:]
         if self.stage_cache is None:
-            return render(self.extract(doc))
-        steps = [(key, partial(self._run, name, stage)) for (name, stage), key in zip(self.stages, self.stage_keys)]
-        return self.stage_cache.extract_tables(doc, steps)
+            for name, stage in rest:
+                doc = self._run(name, stage, doc)
+            tables, dropped = render(doc)
+        else:
+            steps = [(key, partial(self._run, name, stage))
+                     for (name, stage), key in zip(rest, self.stage_keys[self.prelude:])]
+            tables, dropped = self.stage_cache.extract_tables(doc, steps)
+        if doc.text_file:
+            tables = replace(tables, text=doc.text, text_file=doc.text_file)
+        return tables, dropped
 
 
 _WORKER: Extractor | None = None
@@ -112,7 +127,7 @@ def _init_worker(rules: Rules | str, ner: bool, cache_dir: str | None = None) ->
 Result = tuple[DocTables | None, tuple[str, str, str] | None, tuple[str, ...], str]
 
 
-def _extract_path(path: str, raw_dir: str) -> Result:
+def _extract_path(path: str, raw_dir: str, layout: str = "") -> Result:
     """Read and extract one file: (its CSV rows, failure row, warnings, error line); never raises."""
     assert _WORKER is not None
     try:
@@ -120,7 +135,8 @@ def _extract_path(path: str, raw_dir: str) -> Result:
     except InputError as err:
         rel = Path(path).relative_to(raw_dir).with_suffix("").as_posix()
         return None, (rel, "read", err.reason), (), str(err)
-    doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
+    doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings, source=raw.source,
+                   layout_request=layout, full_lines=raw.full_lines)
     try:
         tables, dropped = _WORKER.extract_tables(doc)
     except StageError as err:
@@ -144,11 +160,9 @@ def run(settings: Settings) -> int:
     paths, unread = list_raw(raw_dir), unread_files(raw_dir)
     if not paths:
         others = f" ({len(unread)} other files, which are not read)" if unread else ""
-        raise InputError(str(raw_dir), f"no input documents: no *.txt file in it{others}")
-    if unread:
-        shown = ", ".join(str(p) for p in unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
-        print(f"warning: {len(unread)} files in {raw_dir}/ are not read (only *.txt files are): {shown}",
-              file=sys.stderr)
+        raise InputError(str(raw_dir), f"no input documents: no *.txt, *.html, *.htm or *.pdf file in it{others}")
+    for path in unread:
+        print(f"warning: {path}: not read (only *.txt, *.html, *.htm and *.pdf files are)", file=sys.stderr)
     with OutputFolder(settings.out) as target:  # raises OutputError before any work
         docs: list[DocTables] = []
         failures: list[tuple[str, str, str]] = []
@@ -171,12 +185,12 @@ def run(settings: Settings) -> int:
         if settings.jobs <= 1 or len(paths) <= 1:
             _init_worker(rules, settings.ner, cache_arg)
             for p in paths:
-                if collect(_extract_path(str(p), str(raw_dir))):
+                if collect(_extract_path(str(p), str(raw_dir), settings.layout)):
                     break
         else:
             with ProcessPoolExecutor(max_workers=min(settings.jobs, len(paths)), initializer=_init_worker,
                                      initargs=(rules, settings.ner, cache_arg)) as pool:
-                futures = [pool.submit(_extract_path, str(p), str(raw_dir)) for p in paths]
+                futures = [pool.submit(_extract_path, str(p), str(raw_dir), settings.layout) for p in paths]
                 for fut in futures:
                     if collect(fut.result()):
                         for f in futures:

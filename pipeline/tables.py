@@ -49,7 +49,11 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
                               "mode", "source", "counterparts", "host", "consult_mode", "start", "end", "text",
                               "rule")),
 }
-DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings")
+# format: txt|html|pdf; layout: plain|pdf, layout_note: why and what the layout stage changed; text_file: the
+# file below the output folder holding the text the rows index, when it is not the raw file's text
+DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings", "format", "layout", "layout_note",
+                    "text_file")
+TEXT_FOLDER = "text"  # output/text/<doc_id>.txt: the text the rows of a document index, when not the raw file's
 FAILURE_COLUMNS = ("doc_id", "stage", "error")
 
 
@@ -99,7 +103,8 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
 
 def document_row(doc: Document) -> list[str]:
     """The row of `documents.csv` for a document."""
-    return [neutralise(v) for v in (doc.doc_id, doc.edition, doc.encoding, str(len(doc.text)), " | ".join(doc.warnings))]
+    return [neutralise(v) for v in (doc.doc_id, doc.edition, doc.encoding, str(len(doc.text)), " | ".join(doc.warnings),
+                                    doc.source, doc.layout, doc.layout_note, doc.text_file)]
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,8 @@ class DocTables:
     tables: dict[str, str]
     counts: dict[str, int]
     document: str
+    text: str = ""  # the text the rows index, when it is not the raw file's (written to output/<text_file>)
+    text_file: str = ""
 
 
 def table_text(doc: Document, table: str) -> tuple[str, int]:
@@ -213,7 +220,8 @@ MARKER = ".hakusho-output"
 MARKER_TEXT = ("Written by `python -m pipeline extract` (hakusho). The next run replaces this folder whole and\n"
                "keeps it as .<name>.previous/ until the run after: keep no files of your own in it.\n")
 # what may sit in an output folder: the tables, the marker, and report/ (written by `python -m pipeline report`)
-OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report"})
+OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report",
+                          TEXT_FOLDER})
 
 
 def check_replaceable(path: Path) -> None:
@@ -286,6 +294,11 @@ class OutputFolder:
             _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
                        ([neutralise(v) for v in row] for row in sorted(failures)))
             counts["failures"] = len(failures)
+            for part in parts:
+                if part.text_file:
+                    path = self.tmp / part.text_file
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(part.text, encoding="utf-8", newline="")
             (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             swap_in(self.tmp, self.out)
         except OSError as err:
