@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.evaluate import check_offsets
 from pipeline.load import read_rows
 
 from conftest import RULES_DIR, SEED
@@ -65,6 +66,7 @@ def test_layout_edition_tables_equal_the_plain_seeds(kind, tmp_path, plain, seed
     assert all(counts[t][1] > 0 for t in COMPARED)
     checked, broken = broken_offsets(out, raw)
     assert checked > 1000 and broken == []
+    assert check_offsets(out, raw, {DOC_ID})[0] > 1000 and check_offsets(out, raw, {DOC_ID})[1] == []  # make eval
     _, docs = read_rows(out / "documents.csv")
     assert docs[0]["text_file"] == f"text/{DOC_ID}.txt" and (out / docs[0]["text_file"]).is_file()
     assert docs[0]["layout"] == ("plain" if kind.startswith("html") else "pdf")
