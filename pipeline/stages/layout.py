@@ -57,7 +57,7 @@ class DetectRule(Rule):
     be full (display width: a half-width character more or less)."""
 
     min_line_length: int = 8
-    min_broken_lines: int = 2  # full lines that stop inside a sentence, at least
+    min_broken_lines: int = 3  # full lines that stop inside a sentence, at least
     min_broken_share: float = 0.25  # of the measured lines
     max_overlong_share: float = 0.05  # lines longer than the width: a wrapped text has (almost) none
     char_slack: int = 0
