@@ -139,6 +139,23 @@ def _stray_nuls(name: str, data: bytes, text: str, encoding: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def raw_path(raw_dir: Path, doc_id: str) -> Path | None:
+    """The raw file of a doc_id (`<doc_id>.txt`, `.html`, `.htm` or `.pdf`), or None."""
+    return next((p for ext in FORMATS if (p := Path(raw_dir) / f"{doc_id}{ext}").is_file()), None)
+
+
+def doc_id_clashes(paths: list[Path], raw_dir: Path) -> list[tuple[Path, Path]]:
+    """(file, the earlier file with its doc_id) for files whose doc_id another file already has
+    (`a.txt` beside `a.html`); the run reads only the first."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in paths:
+        first = seen.setdefault(doc_id_of(path, raw_dir), path)
+        if first is not path:
+            out.append((path, first))
+    return out
+
+
 def _decode_page(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
     """A web page's text by the encoding it declares (`pipeline.html.declared_encoding`), else as a text file."""
     from .html import declared_encoding

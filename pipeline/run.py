@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .document import Document
 from .errors import InputError, PipelineError, StageError
-from .reader import list_raw, read_raw, unread_files
+from .reader import doc_id_clashes, list_raw, read_raw, unread_files
 from .ruleset import Rules, load_rules
 from .tables import DocTables, OutputFolder, render
 
@@ -163,6 +163,9 @@ def run(settings: Settings) -> int:
         raise InputError(str(raw_dir), f"no input documents: no *.txt, *.html, *.htm or *.pdf file in it{others}")
     for path in unread:
         print(f"warning: {path}: not read (only *.txt, *.html, *.htm and *.pdf files are)", file=sys.stderr)
+    for path, first in doc_id_clashes(paths, raw_dir):
+        print(f"warning: {path}: not read (its doc_id is {first}'s)", file=sys.stderr)
+        paths.remove(path)
     with OutputFolder(settings.out) as target:  # raises OutputError before any work
         docs: list[DocTables] = []
         failures: list[tuple[str, str, str]] = []

@@ -187,3 +187,31 @@ def test_layout_unreadable_pdf_is_a_failure_row(tmp_path, capsys):
     _, failures = read_rows(tmp_path / "out" / "failures.csv")
     assert [(f["doc_id"], f["stage"]) for f in failures] == [("2017/b", "read")]
     assert "not a readable PDF" in failures[0]["error"] or "no text" in failures[0]["error"]
+
+
+def test_layout_cli_reads_one_file_per_doc_id_and_fails_an_empty_page(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    (raw / "2017").mkdir(parents=True)
+    (raw / "2017" / "a.txt").write_text("両閣僚は一致した。\n", encoding="utf-8")
+    (raw / "2017" / "a.html").write_text("<html><body><p>両首脳は確認した。</p></body></html>", encoding="utf-8")
+    (raw / "2017" / "b.htm").write_text("<html><body><nav>トップ</nav><script>x()</script></body></html>",
+                                        encoding="utf-8")
+    assert _extract(raw, tmp_path / "out") == 1
+    assert f"warning: {raw / '2017/a.txt'}: not read (its doc_id is {raw / '2017/a.html'}'s)" in \
+        capsys.readouterr().err.splitlines()
+    _, docs = read_rows(tmp_path / "out" / "documents.csv")
+    assert [(d["doc_id"], d["format"]) for d in docs] == [("2017/a", "html")]
+    _, failures = read_rows(tmp_path / "out" / "failures.csv")
+    assert [(f["doc_id"], f["stage"]) for f in failures] == [("2017/b", "layout")]
+    assert "no text on the web page" in failures[0]["error"]
+
+
+def test_layout_explain_reads_the_raw_file_of_any_format(tmp_path):
+    from pipeline.explain import extract_doc
+
+    (tmp_path / "2017").mkdir()
+    (tmp_path / "2017" / "a.html").write_text("<html><body><h4>(1)日米防衛相会談</h4><p>両閣僚は<span>一致"
+                                              "</span>した。</p></body></html>", encoding="utf-8")
+    doc = extract_doc("2017/a", raw_dir=tmp_path, rules_dir=RULES_DIR, ner=False)
+    assert (doc.source, doc.text) == ("html", "(1)日米防衛相会談\n\n両閣僚は一致した。\n")
+    assert [s.label for s in doc.sections] == ["(1)"]

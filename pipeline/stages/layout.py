@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..document import LAYOUTS, Document, LayoutEdit
+from ..errors import InputError
 from ..ruleset import CompiledPattern, Regex, Rule, Strict
 from ..textnorm import folded
 from . import stage
@@ -182,6 +183,8 @@ class LayoutStage:
             from ..html import page_text
 
             text = page_text(text, self.cfg.page)
+            if not text.strip():
+                raise InputError(doc.doc_id, "no text on the web page (only scripts, navigation or markup)")
             edits.append(LayoutEdit(self.cfg.page.id, "converted", 0, len(doc.text), doc.text[:80]))
             notes.append("web page: the text as its reader sees it")
         elif doc.source == "txt" and self.tag.search(text):
