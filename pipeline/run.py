@@ -40,15 +40,25 @@ class Extractor:
     """All stages, built once per process in the order their declarations give
     (`pipeline.stages.registry`): `extract(doc)` runs them in order."""
 
-    def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None):
+    def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None, model=None):
         from .stages import registry
 
         self.rules = rules
+<<<<<<< HEAD
         self.specs = tuple(spec for spec in registry() if ner or spec.name != "ner")
         self.stages = [(spec.name, spec.build(rules, cache_dir)) for spec in self.specs]
         # the stages that make the text every other stage indexes (layout) run before the stage cache,
         # which is keyed by the text they give
         self.prelude = max((i + 1 for i, spec in enumerate(self.specs) if "text" in spec.assigns), default=0)
+=======
+        self.specs = registry()
+        if ner and model is None:  # one GiNZA per process, asked by the stages that declare `model=True`
+            from .ner import EntityModel
+
+            model = EntityModel(rules.get("ner"), cache_dir=cache_dir)
+        model = model if ner else None
+        self.stages = [(spec.name, spec.build(rules, cache_dir, model)) for spec in self.specs]
+>>>>>>> main
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:

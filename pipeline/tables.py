@@ -87,7 +87,7 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
     attr, columns = TABLES[table]
     values = attrgetter(*columns)
     exact = [c in EXACT_COLUMNS for c in columns]
-    escape = FORMULA_START + (ESCAPE,)
+    risky = frozenset(FORMULA_START + (ESCAPE,))  # one-character starts: a set lookup per cell
     out = []
     for doc in docs:
         doc_id = neutralise(doc.doc_id)
@@ -95,8 +95,11 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
             row = [doc_id]
             for value, keep in zip(values(record), exact):  # cell + neutralise inlined: this runs for every cell
                 kind = value.__class__
+                if kind is int and value >= 0:
+                    row.append(str(value))  # digits: nothing to guard
+                    continue
                 text = value if kind is str else str(value) if kind is int else cell(value)
-                row.append(text if keep or not text.startswith(escape) else ESCAPE + text)
+                row.append(ESCAPE + text if not keep and text and text[0] in risky else text)
             out.append(row)
     return out
 
