@@ -16,15 +16,12 @@ GRANULARITIES = ("year", "month", "day")  # coarse to fine
 DATE_MODIFIERS = ("from", "until", "approx")
 CLAUSE_TYPES = ("agree", "confirm", "share", "welcome", "state", "request")
 MEETING_MODES = ("in_person", "telephone", "video")
-<<<<<<< HEAD
-SOURCE_FORMATS = ("txt", "html", "pdf")  # what a raw file is, by its extension
-LAYOUTS = ("plain", "pdf")  # plain: lines are paragraphs; pdf: lines are broken where the page ended them
-LAYOUT_ACTIONS = ("detected", "joined", "dropped", "removed", "converted")
-=======
 MEETING_SOURCES = ("heading", "prose", "caption")  # where a session was first found
 CONSULT_MODES = ("phone", "multilateral", "third-party", "visit")  # PLOVER's CONSULT modes, or empty
 MENTION_SOURCES = ("rule", "ner", "rule+ner")  # which found a person or a venue: the rules, GiNZA, both
->>>>>>> main
+SOURCE_FORMATS = ("txt", "html", "pdf")  # what a raw file is, by its extension
+LAYOUTS = ("plain", "pdf")  # plain: lines are paragraphs; pdf: lines are broken where the page ended them
+LAYOUT_ACTIONS = ("detected", "joined", "dropped", "removed", "converted")
 
 
 @dataclass(frozen=True)

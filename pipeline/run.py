@@ -44,13 +44,6 @@ class Extractor:
         from .stages import registry
 
         self.rules = rules
-<<<<<<< HEAD
-        self.specs = tuple(spec for spec in registry() if ner or spec.name != "ner")
-        self.stages = [(spec.name, spec.build(rules, cache_dir)) for spec in self.specs]
-        # the stages that make the text every other stage indexes (layout) run before the stage cache,
-        # which is keyed by the text they give
-        self.prelude = max((i + 1 for i, spec in enumerate(self.specs) if "text" in spec.assigns), default=0)
-=======
         self.specs = registry()
         if ner and model is None:  # one GiNZA per process, asked by the stages that declare `model=True`
             from .ner import EntityModel
@@ -58,7 +51,9 @@ class Extractor:
             model = EntityModel(rules.get("ner"), cache_dir=cache_dir)
         model = model if ner else None
         self.stages = [(spec.name, spec.build(rules, cache_dir, model)) for spec in self.specs]
->>>>>>> main
+        # the stages that make the text every other stage indexes (layout) run before the stage cache,
+        # which is keyed by the text they give
+        self.prelude = max((i + 1 for i, spec in enumerate(self.specs) if "text" in spec.assigns), default=0)
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:
