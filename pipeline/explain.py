@@ -217,8 +217,7 @@ def extract_doc(doc_id: str, *, raw_dir: Path, rules_dir: Path, ner: bool) -> Do
         raise InputError(str(Path(raw_dir) / f"{doc_id}.txt"), f"raw file of doc_id {doc_id!r} not found (use --raw)")
     rules = load_rules(rules_dir)
     raw = read_raw(path, Path(raw_dir))
-    return Extractor(rules, ner=ner).extract(Document(raw.doc_id, raw.edition, raw.text, raw.encoding,
-                                                      source=raw.source, full_lines=raw.full_lines))
+    return Extractor(rules, ner=ner).extract(raw.document())
 
 
 def explain_row(table: str, ref: str, *, out_dir: Path, raw_dir: Path, rules_dir: Path, ner: bool) -> str:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .document import Document
 from .errors import InputError
 
 
@@ -32,6 +33,11 @@ class RawFile:
     warnings: tuple[str, ...]
     source: str = "txt"  # FORMATS value
     full_lines: tuple[int, ...] = ()  # a PDF's lines that reach their column's edge (`pipeline.pdf.pdf_text`)
+
+    def document(self) -> Document:
+        """The Document the stages start from."""
+        return Document(self.doc_id, self.edition, self.text, self.encoding, warnings=self.warnings,
+                        source=self.source, full_lines=self.full_lines)
 
 
 def doc_id_of(path: Path, raw_dir: Path) -> str:

@@ -14,6 +14,7 @@ escaped: `raw_text[start:end] == text` must hold exactly.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import ctypes
 import ctypes.util
@@ -138,20 +139,22 @@ def render(doc: Document, reuse: Callable[[str], tuple[str, int] | None] | None 
            ) -> tuple[DocTables, tuple[str, ...]]:
     """A finished document's rows, rendered once: rows that break the offset invariant are dropped
     (one warning per table, also in documents.csv), then each table becomes CSV text; `reuse(table)`
-    may give a table's stored (text, count) instead, and is not asked when a row was dropped."""
-    doc, dropped = drop_broken_rows(doc)
+    may give a table's stored (text, count) instead (its rows were checked when they were stored, so
+    only the other tables are checked), and none is reused when a row was dropped."""
+    stored = {t: reuse(t) for t in TABLES} if reuse is not None else {}
+    doc, dropped = drop_broken_rows(doc, tuple(t for t in TABLES if stored.get(t) is None))
     texts, counts = {}, {}
     for table in TABLES:
-        hit = reuse(table) if reuse is not None and not dropped else None
+        hit = stored.get(table) if not dropped else None
         texts[table], counts[table] = hit if hit is not None else table_text(doc, table)
     return DocTables(doc.doc_id, texts, counts, document_text(doc)), dropped
 
 
-def broken_rows(doc: Document) -> list[tuple[str, object]]:
-    """(table, record) for every row whose `text` is not `doc.text[start:end]` (a stage bug)."""
+def broken_rows(doc: Document, tables: tuple[str, ...] = tuple(TABLES)) -> list[tuple[str, object]]:
+    """(table, record) for every row of `tables` whose `text` is not `doc.text[start:end]` (a stage bug)."""
     out = []
     for table, (attr, columns) in TABLES.items():
-        if not {"start", "end", "text"} <= set(columns):
+        if table not in tables or not {"start", "end", "text"} <= set(columns):
             continue
         for record in getattr(doc, attr):
             start, end = record.start, record.end
@@ -161,9 +164,9 @@ def broken_rows(doc: Document) -> list[tuple[str, object]]:
     return out
 
 
-def drop_broken_rows(doc: Document) -> tuple[Document, tuple[str, ...]]:
-    """The document without rows that break the offset invariant, and one warning per table."""
-    broken = broken_rows(doc)
+def drop_broken_rows(doc: Document, tables: tuple[str, ...] = tuple(TABLES)) -> tuple[Document, tuple[str, ...]]:
+    """The document without rows (of `tables`) that break the offset invariant, and one warning per table."""
+    broken = broken_rows(doc, tables)
     if not broken:
         return doc, ()
     by_table: dict[str, set[int]] = {}
@@ -291,24 +294,34 @@ class OutputFolder:
               xlsx: bool = False) -> dict[str, int]:
         """Write the tables (per-document rows, sorted by doc_id; with a BOM when `bom`) and, with
         `xlsx`, the workbook of them, then swap them in; rows per table."""
+        return self.write_sorted(sorted(parts, key=lambda d: d.doc_id), failures, bom=bom, xlsx=xlsx)
+
+    def write_sorted(self, parts: Iterable[DocTables], failures: list[tuple[str, str, str]], *, bom: bool = False,
+                     xlsx: bool = False) -> dict[str, int]:
+        """`write`, for rows already in doc_id order, written as they come (`parts` may be a generator:
+        only one document's rows are held at a time); `failures` is read once `parts` is exhausted."""
         assert self.tmp is not None, "OutputFolder.write outside its `with` block"
-        parts = sorted(parts, key=lambda d: d.doc_id)
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+        names = [*TABLES, "documents"]
+        heads = {**{t: header(t) for t in TABLES}, "documents": DOCUMENT_COLUMNS}
         try:
-            for table in TABLES:
-                _write_csv(self.tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts],
-                           bom=bom)
-                counts[table] = sum(part.counts[table] for part in parts)
-            _write_csv(self.tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts],
-                       bom=bom)
+            with contextlib.ExitStack() as stack:
+                files = {n: stack.enter_context((self.tmp / f"{n}.csv").open(
+                    "w", encoding="utf-8-sig" if bom else "utf-8", newline="")) for n in names}
+                for n in names:
+                    _write_rows(files[n], [list(heads[n])])
+                for part in parts:
+                    for table in TABLES:
+                        files[table].write(part.tables[table])
+                        counts[table] += part.counts[table]
+                    files["documents"].write(part.document)
+                    if part.text_file:
+                        path = self.tmp / part.text_file
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(part.text, encoding="utf-8", newline="")
             _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
                        ([neutralise(v) for v in row] for row in sorted(failures)), bom=bom)
             counts["failures"] = len(failures)
-            for part in parts:
-                if part.text_file:
-                    path = self.tmp / part.text_file
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(part.text, encoding="utf-8", newline="")
             if xlsx:
                 from .workbook import write_workbook
 

@@ -175,7 +175,7 @@ def test_layout_cli_writes_the_indexed_text_and_names_other_files(tmp_path, caps
     assert (tmp_path / "out" / "text" / "2017" / "a.txt").read_text(encoding="utf-8") == JOINED + "\n"
     assert _extract(raw, tmp_path / "out2", "--layout", "plain") == 0
     _, docs = read_rows(tmp_path / "out2" / "documents.csv")
-    assert [(d["layout"], d["layout_note"], d["text_file"]) for d in docs][0] == ("plain", "plain (option)", "")
+    assert [(d["layout"], d["layout_note"], d["text_file"]) for d in docs][0] == ("plain", "plain (mode)", "")
 
 
 def test_layout_unreadable_pdf_is_a_failure_row(tmp_path, capsys):
@@ -215,3 +215,13 @@ def test_layout_explain_reads_the_raw_file_of_any_format(tmp_path):
     doc = extract_doc("2017/a", raw_dir=tmp_path, rules_dir=RULES_DIR, ner=False)
     assert (doc.source, doc.text) == ("html", "(1)日米防衛相会談\n\n両閣僚は一致した。\n")
     assert [s.label for s in doc.sections] == ["(1)"]
+
+
+def test_layout_cached_run_writes_the_indexed_text_too(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "2017").mkdir(parents=True)
+    (raw / "2017" / "a.txt").write_text("\n".join(WRAPPED) + "\n", encoding="utf-8")
+    for out in ("out1", "out2"):  # the second run takes the rows from the cache
+        assert main(["extract", "--raw", str(raw), "--rules", str(RULES_DIR), "--out", str(tmp_path / out),
+                     "--jobs", "1", "--no-ner", "--cache", str(tmp_path / "cache")]) == 0
+        assert (tmp_path / out / "text" / "2017" / "a.txt").read_text(encoding="utf-8") == JOINED + "\n"

@@ -213,7 +213,7 @@ class LayoutStage:
         if doc.source == "html":
             return "plain", "format"
         if self.cfg.mode != "auto":
-            return self.cfg.mode, "rule"
+            return self.cfg.mode, "mode"  # rules/layout.yaml's mode, or --layout
         return ("pdf" if self._detect(_lines(text)) else "plain"), "auto"
 
     def _measure(self, lines: list[_Line]) -> tuple[str, float, list[bool]]:
