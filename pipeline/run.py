@@ -135,13 +135,17 @@ class Extractor:
 
     def is_cached(self, doc: Document) -> bool:
         """Whether the cache holds the document's rows for this content, these rules and this code."""
+        laid = self._cache_view(doc)
+        return laid is not None and self.stage_cache.is_current(laid, self.stage_keys[-1])
+
+    def _cache_view(self, doc: Document) -> Document | None:
+        """The laid-out document the cache is keyed by; None without a cache or when the layout fails."""
         if self.stage_cache is None or not self.stage_keys:
-            return False
+            return None
         try:
-            doc = self.laid_out(doc)
+            return self.laid_out(doc)
         except StageError:
-            return False
-        return self.stage_cache.is_current(doc, self.stage_keys[-1])
+            return None
 
     def laid_out(self, doc: Document) -> Document:
         """The document after the prelude (the layout stage): the text every cached stage is keyed by."""
@@ -156,13 +160,8 @@ class Extractor:
 
     def cached_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]] | None:
         """The document's stored rows when nothing changed since they were made (no stage runs), else None."""
-        if self.stage_cache is None or not self.stage_keys:
-            return None
-        try:
-            doc = self.laid_out(doc)
-        except StageError:
-            return None
-        hit = self.stage_cache.stored_tables(doc, self.stage_keys[-1])
+        doc = self._cache_view(doc)
+        hit = None if doc is None else self.stage_cache.stored_tables(doc, self.stage_keys[-1])
         return None if hit is None else (self._with_text(doc, hit[0]), hit[1])
 
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
