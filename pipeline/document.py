@@ -116,6 +116,7 @@ class PersonMention:
     person_id: str
     source: str  # rule|ner|rule+ner
     rule: str
+    id_source: str = "fallback"  # registry: person_id is a rules/persons.yaml entry; fallback: country + family name
 
 
 @dataclass(frozen=True)

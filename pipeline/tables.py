@@ -40,7 +40,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "dates": ("dates", ("section_id", "sentence_id", "start", "end", "text", "value", "granularity", "relative",
                         "modifier", "fiscal", "rule")),
     "people": ("people", ("section_id", "sentence_id", "start", "end", "text", "name", "title", "country", "former",
-                          "person_id", "source", "rule")),
+                          "person_id", "id_source", "source", "rule")),
     "venues": ("venues", ("section_id", "sentence_id", "start", "end", "text", "name", "country", "meeting_id",
                           "source", "rule")),
     "clauses": ("clauses", ("section_id", "meeting_id", "sentence_id", "start", "end", "text", "type", "actor",

@@ -11,8 +11,10 @@ Country: the marker's ISO code (or "Xの" before the name); else the code the sa
 name key) carries with a marker elsewhere in the document; else the registry; else the one country
 whose office the title is; else context (a mention joined by および, the country visited, the
 paragraph's partner, the section heading), only where the office fits the country; else the
-office's default. person_id: the registry's pin, else "<country>-<key>" where key is the family
-name (name_key), so マイク・ペンス and ペンス share one id in every document, whatever the order.
+office's default. person_id: the registry entry (rules/persons.yaml, pipeline/persons.py) whose name,
+office, country and term fit the mention and the date of its sentence (else the edition's years),
+`id_source` registry; else "<country>-<key>" where key is the family name (name_key), so マイク・ペンス
+and ペンス share one id in every document, whatever the order (`id_source` fallback).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import regex
 
 from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
 from ..overlap import resolve
+from ..persons import PersonRegistry, Resolved, Resolver
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
@@ -98,18 +101,6 @@ class PeopleRules(Strict):
     max_kanji_name: int = 4
 
 
-class PersonEntry(Strict):
-    id: str
-    names: tuple[str, ...]
-    titles: tuple[str, ...] = ()
-    country: CountryCode = ""
-
-
-class PersonRegistry(Strict):
-    persons: tuple[PersonEntry, ...] = ()
-
-
-
 PERSON_LABELS = ("Person",)
 
 
@@ -166,13 +157,14 @@ def name_key(name: str, ids: PersonIdRules) -> str:
 
 
 @stage("people", rules={"people": PeopleRules, "persons": PersonRegistry},
-       requires=("text", "sections", "sentences", "blocks", "tokens", "entities"), assigns=("people",))
+       requires=("text", "edition", "sections", "sentences", "blocks", "tokens", "entities", "dates"),
+       assigns=("people",))
 class PeopleStage:
     """Adds `doc.people`."""
 
     def __init__(self, rules: Rules):
         self.rules: PeopleRules = rules.get("people")
-        self.registry: PersonRegistry = rules.get("persons")
+        self.registry = Resolver(rules.get("persons"), self.key)
         r = self.rules
         self.names = [(n, CompiledPattern.of(n.id, n.pattern)) for n in r.names]
         self.titles = [CompiledPattern.of(t.id, t.pattern) for t in r.titles]
@@ -482,6 +474,9 @@ class PeopleStage:
                 marked.setdefault(self.key(c.norm.text[c.name_start:c.name_end]), Counter())[found[0]] += 1
         cues = self.context_cues(doc)
 
+        dates: dict[int, tuple[str, ...]] = {}  # sentence -> its date values: the registry's "when"
+        for d in doc.dates:
+            dates[d.sentence_id] = dates.get(d.sentence_id, ()) + (d.value,)
         people: list[PersonMention] = []
         previous: dict[int, tuple[int, str, bool]] = {}  # sentence -> (end, country, from a marker) of the last mention
         for c in sorted(kept, key=span):
@@ -491,7 +486,11 @@ class PeopleStage:
             title = c.norm.text[t.title_start:t.title_end]
             title_rule = self.rules.titles[t.title]
             key = self.key(name)
-            entry = self.lookup(name, title)
+            former = t.former_prefix or t.tojitsu_end > t.title_end
+            marked_here = self.marker_country(c)
+            entry = self.registry.resolve(name, title, country=marked_here[0] if marked_here else "",
+                                          dates=dates.get(c.sentence.sentence_id, ()), edition=doc.edition,
+                                          former=former)
             a, b = c.norm.raw_span(c.name_start, t.title_end)
             fired = [c.name_rule]
             if self.reading is not None and self.reading.match(c.norm.text, c.name_end) is not None:
@@ -502,16 +501,18 @@ class PeopleStage:
             country, why = self.country_of(doc, c, key=key, entry=entry, marked=marked, cues=cues,
                                            previous=previous.get(c.sentence.sentence_id), start=a)
             fired += why
+            if entry is not None and entry.country and country and country != entry.country:
+                entry = None  # the registry's person is of another country
             previous[c.sentence.sentence_id] = (b, country, self.marker_country(c) is not None)
             if t.tojitsu_end > t.title_end:
                 fired.append(self.rules.former_suffix.id)
             if entry is not None:
-                fired.append("person.registry")
+                fired += ["person.registry", entry.id]
             person_id = entry.id if entry is not None else f"{country or 'XX'}-{key}"
             source = "ner" if not c.rule_found else ("rule+ner" if c.ner else "rule")
             people.append(PersonMention(c.sentence.section_id, c.sentence.sentence_id, a, b, doc.text[a:b], name,
-                                        title, country, t.former_prefix or t.tojitsu_end > t.title_end, person_id,
-                                        source, "+".join(fired)))
+                                        title, country, former, person_id, source, "+".join(fired),
+                                        "registry" if entry is not None else "fallback"))
         people.sort(key=lambda p: (p.start, p.end))
         return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace))
 
@@ -543,7 +544,7 @@ class PeopleStage:
         countries, excluded = self.office(rule, name)
         return (not countries or code in countries) and code not in excluded
 
-    def country_of(self, doc: Document, c: Candidate, *, key: str, entry: PersonEntry | None,
+    def country_of(self, doc: Document, c: Candidate, *, key: str, entry: Resolved | None,
                    marked: dict[str, Counter], cues: dict[tuple[str, int], list[Cue]],
                    previous: tuple[int, str, bool] | None, start: int) -> tuple[str, list[str]]:
         """The mention's country and the ids of the rules that gave it, the first that applies: the marker
@@ -625,14 +626,6 @@ class PeopleStage:
                     return codes.pop()
             section_id = section.parent_id
         return ""
-
-    def lookup(self, name: str, title: str) -> PersonEntry | None:
-        """The registry entry for a name (or its key) and title, if any."""
-        key = self.key(name)
-        for entry in self.registry.persons:
-            if (name in entry.names or key in entry.names) and (not entry.titles or title in entry.titles):
-                return entry
-        return None
 
 
 def _is_kana_name_char(c: str) -> bool:
