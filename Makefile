@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup extract test check-rules pin-rules eval bench report report-png clean
+.PHONY: setup extract test check-rules pin-rules eval bench report report-png xlsx clean
 
 setup: $(STAMP)
 
@@ -40,13 +40,17 @@ eval: setup
 	$(BIN)/python -m pipeline eval --ablation seed=raw:tests/gold --ablation dev=tests/data/dev/raw:tests/gold-dev \
 	  $(if $(wildcard .realdev/*),$(if $(wildcard $(REALDEV_GOLD)),--ablation realdev=.realdev:$(REALDEV_GOLD)))
 
+# output/hakusho.xlsx: every table of output/ as one sheet (`extract --xlsx` writes it with the tables)
+xlsx: setup
+	$(BIN)/python -m pipeline xlsx --output output
+
 bench: setup
 	$(BIN)/python -m pipeline bench
 
 report: setup
 	$(BIN)/python -m pipeline report --output output
 
-# browser check (not part of `make test`): headless Chromium renders the report to output/report/index.png
+# browser check (not part of `make test`): headless Chromium renders the report to output.report/index.png
 report-png: setup
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -14,7 +14,7 @@ from .errors import PipelineError, UsageError
 
 
 # module names (inside the package) that provide more subcommands
-COMMAND_MODULES: tuple[str, ...] = ("evaluate", "explain", "report", "bench")
+COMMAND_MODULES: tuple[str, ...] = ("evaluate", "explain", "report", "bench", "workbook")
 
 
 def _command_modules():
@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--cache", type=Path, default=Path(".cache"),
                     help="cache of MeCab/GiNZA results, reused when text is unchanged (default: .cache)")
     ex.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    ex.add_argument("--xlsx", action="store_true", help="also write OUT/hakusho.xlsx, one sheet per table")
+    ex.add_argument("--csv-bom", action="store_true",
+                    help="write the CSVs with a UTF-8 BOM, so that a double-click opens them right in Excel")
 
     ck = sub.add_parser("check-rules", help="validate every rule file and run every rule's examples")
     ck.add_argument("--rules", type=Path, default=Path("rules"))
@@ -88,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError(f"--cache {args.cache}: not a folder")
             return run(Settings(raw=args.raw, rules=args.rules, out=args.out, jobs=cores(args.jobs),
                                 ner=not args.no_ner, fail_fast=args.fail_fast, progress=sys.stderr.isatty(),
-                                cache=None if args.no_cache else args.cache))
+                                cache=None if args.no_cache else args.cache, csv_bom=args.csv_bom,
+                                xlsx=args.xlsx))
         if args.command == "check-rules":
             return check_rules(args.rules, examples=not args.no_examples)
         for module in _command_modules():

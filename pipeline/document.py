@@ -166,6 +166,7 @@ class Meeting:
     host: str = ""  # the side that hosted the session, when the text says
     consult_mode: str = ""  # PLOVER CONSULT mode: phone|multilateral|third-party|visit, or empty
     account: tuple[int, ...] = ()  # sentence ids that tell this session (clauses and venues there belong to it)
+    participant_names: str = ""  # the participants as written at the meeting (people.text), in `participants` order
 
 
 @dataclass(frozen=True)

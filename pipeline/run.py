@@ -31,6 +31,8 @@ class Settings:
     fail_fast: bool = False
     progress: bool = False
     cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
+    csv_bom: bool = False  # CSVs with a UTF-8 BOM (spreadsheets that guess the encoding)
+    xlsx: bool = False  # also write the tables as one workbook (pipeline/workbook.py)
 
 
 class Extractor:
@@ -186,7 +188,7 @@ def run(settings: Settings) -> int:
         if settings.fail_fast and failures:
             print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was", file=sys.stderr)
             return 1
-        counts = target.write(docs, failures)
+        counts = target.write(docs, failures, bom=settings.csv_bom, xlsx=settings.xlsx)
     seconds = time.perf_counter() - began
     shown = ", ".join(f"{t} {counts[t]}" for t in ("sections", "blocks", "tokens", "dates", "people", "venues",
                                                      "clauses", "meetings"))

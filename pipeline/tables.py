@@ -46,8 +46,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "clauses": ("clauses", ("section_id", "meeting_id", "sentence_id", "start", "end", "text", "type", "actor",
                             "content", "rule")),
     "meetings": ("meetings", ("section_id", "meeting_id", "meeting_no", "title", "date", "venue", "participants",
-                              "mode", "source", "counterparts", "host", "consult_mode", "start", "end", "text",
-                              "rule")),
+                              "participant_names", "mode", "source", "counterparts", "host", "consult_mode", "start",
+                              "end", "text", "rule")),
 }
 DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings")
 FAILURE_COLUMNS = ("doc_id", "stage", "error")
@@ -194,8 +194,9 @@ def _csv_text(rows: Iterable[Iterable[str]]) -> str:
     return buf.getvalue()
 
 
-def _write_csv(path: Path, head: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
+def _write_csv(path: Path, head: Iterable[str], rows: Iterable[Iterable[str]], *, bom: bool = False) -> None:
+    """One CSV file: UTF-8, or UTF-8 with a BOM (`bom`) for spreadsheets that guess the encoding."""
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
         _write_rows(f, [list(head)])
         _write_rows(f, rows)
 
@@ -212,8 +213,11 @@ def write_doc_tables(out_dir: Path, parts: list[DocTables], failures: list[tuple
 MARKER = ".hakusho-output"
 MARKER_TEXT = ("Written by `python -m pipeline extract` (hakusho). The next run replaces this folder whole and\n"
                "keeps it as .<name>.previous/ until the run after: keep no files of your own in it.\n")
-# what may sit in an output folder: the tables, the marker, and report/ (written by `python -m pipeline report`)
-OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report"})
+# what may sit in an output folder: the tables, the marker, the workbook, and report/ (where `python -m pipeline
+# report` wrote before its default moved beside the output folder; `--out OUTPUT/report` still may)
+WORKBOOK = "hakusho.xlsx"  # written by `--xlsx` / `python -m pipeline xlsx` (pipeline/workbook.py)
+OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report",
+                          WORKBOOK})
 
 
 def check_replaceable(path: Path) -> None:
@@ -273,19 +277,27 @@ class OutputFolder:
             raise
         return self
 
-    def write(self, parts: list[DocTables], failures: list[tuple[str, str, str]]) -> dict[str, int]:
-        """Write the tables (per-document rows, sorted by doc_id) and swap them in; rows per table."""
+    def write(self, parts: list[DocTables], failures: list[tuple[str, str, str]], *, bom: bool = False,
+              xlsx: bool = False) -> dict[str, int]:
+        """Write the tables (per-document rows, sorted by doc_id; with a BOM when `bom`) and, with
+        `xlsx`, the workbook of them, then swap them in; rows per table."""
         assert self.tmp is not None, "OutputFolder.write outside its `with` block"
         parts = sorted(parts, key=lambda d: d.doc_id)
         counts: dict[str, int] = {}
         try:
             for table in TABLES:
-                _write_csv(self.tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts])
+                _write_csv(self.tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts],
+                           bom=bom)
                 counts[table] = sum(part.counts[table] for part in parts)
-            _write_csv(self.tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts])
+            _write_csv(self.tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts],
+                       bom=bom)
             _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
-                       ([neutralise(v) for v in row] for row in sorted(failures)))
+                       ([neutralise(v) for v in row] for row in sorted(failures)), bom=bom)
             counts["failures"] = len(failures)
+            if xlsx:
+                from .workbook import write_workbook
+
+                write_workbook(self.tmp, self.tmp / WORKBOOK)
             (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             swap_in(self.tmp, self.out)
         except OSError as err:

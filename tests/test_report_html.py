@@ -212,7 +212,7 @@ def test_report_gold_tables_highlight_every_gold_mention(gold_output, tmp_path):
     assert all(h[1:] in page.ids for h in page.hrefs if h.startswith("#"))
     assert len([m for m in page.marks if m.get("data-kind") == "clause" and "cont" not in m["class"]]) == \
         len(read_gold("clauses"))
-    assert (tmp_path / "report" / "timeline.svg").exists() and (tmp_path / "report" / "timeline.png").exists()
+    assert (tmp_path / "report" / "timeline.svg").exists() and not (tmp_path / "report" / "timeline.png").exists()
     # the first meeting's card links its date and venue to their highlights (gold: 804-818, 819-823)
     html_text = index.read_text(encoding="utf-8")
     assert '<a href="#d0-date-804-818">2016-09-16</a>' in html_text
@@ -232,7 +232,7 @@ def test_report_escapes_markup_in_text_and_values(tmp_path):
                                      "type": "state", "content": "<script>"}])
     index = build_report(output=out, raw=raw, out=tmp_path / "report", previous=None)
     html_text = index.read_text(encoding="utf-8")
-    assert "<script>" not in html_text and "<b>" not in html_text
+    assert "<script>alert" not in html_text and "<b>" not in html_text and html_text.count("<script>") == 1
     page = parse(index)
     assert page.doctexts == [text]
     (person,) = [m for m in page.marks if m["data-kind"] == "person"]
@@ -271,7 +271,8 @@ def test_report_cli_writes_the_same_page_twice(gold_output, tmp_path):
     assert main(args) == 0
     assert (tmp_path / "r" / "index.html").read_bytes() == first
     assert (tmp_path / "r" / "timeline.svg").read_bytes() == svg
-    assert b"<script" not in first and b"http://" not in first and b"https://" not in first
+    assert first.count(b"<script") == 1 and b"<script src" not in first  # the filters' inline script only
+    assert b"http://" not in first and b"https://" not in first
 
 
 def test_report_cli_without_output_folder(tmp_path, capsys):

@@ -58,8 +58,8 @@ def test_free_text_is_guarded_and_span_text_exact(tmp_path, value):
     blocks = pd.read_csv(tmp_path / "out" / "blocks.csv", dtype=str, keep_default_na=False)
     assert blocks["text"][1] == line  # span text is never escaped
     tables = load(tmp_path / "out")
-    assert tables["sections"]["title"][0] == (value or "t")
-    assert tables["blocks"]["text"][1] == line
+    assert tables["sections"]["title"].iloc[0] == (value or "t")
+    assert tables["blocks"]["text"].iloc[1] == line
     text = doc.text
     assert all(text[s:e] == t for s, e, t in zip(tables["blocks"]["start"], tables["blocks"]["end"],
                                                   tables["blocks"]["text"]))
@@ -100,11 +100,11 @@ def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     real, calls = tables._write_csv, []
 
-    def write_then_interrupt(path, head, rows):  # the writer gets half-way, then the user presses Ctrl-C
+    def write_then_interrupt(path, head, rows, **kw):  # the writer gets half-way, then the user presses Ctrl-C
         calls.append(path.name)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        real(path, head, rows)
+        real(path, head, rows, **kw)
 
     monkeypatch.setattr(tables, "_write_csv", write_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
@@ -134,14 +134,14 @@ module, name, nth = {"extract": (run, "_extract_path", 2), "write": (tables, "_w
                      "swap": (tables, "swap_in", 1), "exchanged": (tables, "_exchange", 1)}[point]
 real, calls = getattr(module, name), []
 
-def stop_there(*args):
+def stop_there(*args, **kw):
     calls.append(1)
     if point == "exchanged":
-        real(*args)
+        real(*args, **kw)
     if len(calls) == nth:
         print("stopped at", point, file=sys.stderr, flush=True)
         time.sleep(600)
-    return real(*args) if point != "exchanged" else True
+    return real(*args, **kw) if point != "exchanged" else True
 
 setattr(module, name, stop_there)
 sys.exit(main(argv))

@@ -14,10 +14,10 @@ from ..errors import PipelineError
 from ..load import read_rows
 from ..reader import read_raw
 from ..tables import previous_dir
-from .cards import render_cards
+from .cards import meeting_anchor, render_cards, render_meeting_table
 from .diff import diff_tables, render_diff
 from .text import KIND_TABLE, KINDS, Span, Unit, render_text, span_of, to_int, units_of
-from .timeline import timeline_points, write_timeline
+from .timeline import legend_html, timeline_points, timeline_svg, write_timeline, year_chart_svg
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -66,13 +66,15 @@ def build_report(*, output: Path, raw: Path, out: Path, previous: Path | None) -
         if units is not None:
             units_by_doc[doc] = units
         totals.update(counts)
-    points = timeline_points(tables["meetings"], tables["people"], tables["venues"])
+    meetings = tables["meetings"]
+    points = timeline_points(meetings, [meeting_anchor(n) for n in range(1, len(meetings) + 1)])
     images = write_timeline(points, out)
-    for stale in {"timeline.png", "timeline.svg"} - set(images):
+    for stale in {"timeline.png", "timeline.svg"} - set(images):  # timeline.png: written by older versions
         (out / stale).unlink(missing_ok=True)
     prev = previous if previous is not None else previous_dir(output)
     diffs = diff_tables(output, prev if prev.is_dir() else None)
-    page = _page(doc_ids=doc_ids, tocs=tocs, bodies=bodies, totals=totals, images=images, points=points,
+    page = _page(doc_ids=doc_ids, tocs=tocs, bodies=bodies, totals=totals, points=points,
+                 table=render_meeting_table(meetings, tables["clauses"]),
                  cards=render_cards(tables["meetings"], doc_prefix=prefixes, people=tables["people"],
                                     clauses=tables["clauses"], units=units_by_doc, dates=tables["dates"],
                                     venues=tables["venues"], anchors=anchors),
@@ -116,18 +118,50 @@ def _document(doc: str, prefix: str, raw: Path, by_doc: dict, problems: list[str
             f'{render_text(text, units, spans, sections, prefix=prefix)}</section>'), units, counts
 
 
-def _page(*, doc_ids, tocs, bodies, totals, images, points, cards, diff, problems, output) -> str:
+# the page's one script: the meeting filters (rows, cards, timeline markers; preset by a link's
+# `#cp=US&mode=…&year=…`), and every card's details opened for printing; without it all meetings show
+SCRIPT = """
+(function () {
+  var sel = {cp: document.getElementById("f-cp"), mode: document.getElementById("f-mode"),
+             year: document.getElementById("f-year")};
+  function apply() {
+    var shown = 0;
+    document.querySelectorAll("[data-meeting]").forEach(function (el) {
+      var ok = (!sel.cp.value || (" " + el.dataset.cp + " ").indexOf(" " + sel.cp.value + " ") >= 0) &&
+               (!sel.mode.value || el.dataset.mode === sel.mode.value) &&
+               (!sel.year.value || el.dataset.year === sel.year.value);
+      el.style.display = ok ? "" : "none";
+      if (ok && el.tagName === "TR") shown++;
+    });
+    document.getElementById("f-count").textContent = shown;
+  }
+  if (!sel.cp) return;
+  [sel.cp, sel.mode, sel.year].forEach(function (s) { s.addEventListener("change", apply); });
+  // a link may carry a filter: index.html#cp=US&mode=telephone&year=2017
+  var preset = new URLSearchParams(location.hash.slice(1));
+  if (["cp", "mode", "year"].some(function (k) { return preset.has(k); })) {
+    ["cp", "mode", "year"].forEach(function (k) { if (preset.has(k)) sel[k].value = preset.get(k); });
+    apply();
+  }
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".card details").forEach(function (d) { d.open = true; });
+  });
+})();
+"""
+
+
+def _page(*, doc_ids, tocs, bodies, totals, points, table, cards, diff, problems, output) -> str:
     css = resources.files("pipeline").joinpath("report_static/report.css").read_text(encoding="utf-8")
     toggles = "".join(
         f'<label><input type="checkbox" id="show-{k}" checked> <span class="swatch {k}">{k}</span> '
         f'<span class="muted">({totals[k]})</span></label>' for k in ("date", "person", "venue", "clause"))
     toggles += '<label><input type="checkbox" id="show-labels" checked> labels</label>'
-    if images:
-        timeline = (f'<figure class="timeline"><img src="timeline.svg" alt="meetings timeline: {len(points)} '
-                    f'meetings by date, one row per counterpart country, markers by venue country">'
-                    f'<figcaption class="muted">Rows: counterpart country (participants other than JP); '
-                    f'markers: venue country; numbers: meeting number. Also '
-                    f'<a href="timeline.png">timeline.png</a>.</figcaption></figure>')
+    if points:
+        timeline = (f'<figure class="timeline">{year_chart_svg(points)}{legend_html(points)}{timeline_svg(points)}'
+                    f'<figcaption class="muted">{len(points)} dated meetings. Rows: the sides other than Japan '
+                    f'(<code>counterparts</code>; a meeting of several sides is on each of their rows), with '
+                    f'their number of meetings; markers: the mode. Hover a marker for the meeting, click it for '
+                    f'its card. Also <a href="timeline.svg">timeline.svg</a>.</figcaption></figure>')
     else:
         timeline = '<p class="muted">No dated meetings to plot.</p>'
     warn = ""
@@ -147,8 +181,8 @@ def _page(*, doc_ids, tocs, bodies, totals, images, points, cards, diff, problem
 <div class="layout">
 <nav class="toc" aria-label="table of contents">
 <h2><a href="#top">Report</a></h2>
-<ul><li><a href="#changes">Changes since the previous run</a></li><li><a href="#timeline">Meetings timeline</a></li>
-<li><a href="#meetings">Meetings</a></li></ul>
+<ul><li><a href="#timeline">Meetings timeline</a></li><li><a href="#meeting-table">Meetings table</a></li>
+<li><a href="#changes">Changes since the previous run</a></li><li><a href="#meetings">Meeting cards</a></li></ul>
 {"".join(tocs)}
 </nav>
 <main id="top">
@@ -157,12 +191,14 @@ def _page(*, doc_ids, tocs, bodies, totals, images, points, cards, diff, problem
 normalised value, person_id, rule and source.</p>
 <div class="controls" role="group" aria-label="highlight toggles">{toggles}</div>
 {warn}
-<section id="changes"><h2>Changes since the previous run</h2>{diff}</section>
 <section id="timeline"><h2>Meetings timeline</h2>{timeline}</section>
+<section id="meeting-table"><h2>Meetings</h2>{table}</section>
+<section id="changes"><h2>Changes since the previous run</h2>{diff}</section>
 {"".join(bodies)}
-<section id="meetings"><h2>Meetings</h2>{cards}</section>
+<section id="meetings"><h2>Meeting cards</h2>{cards}</section>
 </main>
 </div>
+<script>{SCRIPT}</script>
 </body>
 </html>
 """

@@ -118,6 +118,7 @@ class MeetingStage:
             meetings = self._with_prose(doc, meetings, venue_owner, trace)
         venues = tuple(replace(v, meeting_id=venue_owner[i]) if i in venue_owner else v
                        for i, v in enumerate(doc.venues))
+        meetings = [replace(m, participant_names=participant_names(doc, m)) for m in meetings]
         return replace(doc, meetings=tuple(meetings), venues=venues, trace=doc.trace + tuple(trace))
 
     # ---- prose ------------------------------------------------------------------------
@@ -458,6 +459,29 @@ def _same_session(a: Session, b: Session) -> bool:
     if a.counterparts and b.counterparts and a.counterparts != b.counterparts:
         return False
     return not (a.participants and b.participants and not set(a.participants) & set(b.participants))
+
+
+def participant_names(doc: Document, m: Meeting) -> str:
+    """The participants as written at the meeting (`稲田防衛大臣|カーター米国防長官`), in the order of
+    `m.participants`: for each person_id the mention nearest the meeting, preferring one inside its
+    mention, then in the sentences that tell it, then in its section, then anywhere in the document."""
+    told = set(m.account)
+    at = next((s.sentence_id for s in doc.sentences if s.start <= m.start < s.end), None)
+    names = []
+    for pid in filter(None, m.participants.split("|")):
+        mentions = [p for p in doc.people if p.person_id == pid]
+        if not mentions:
+            names.append("")
+            continue
+
+        def rank(p: PersonMention) -> tuple[int, int]:
+            tier = (0 if m.start <= p.start and p.end <= m.end else
+                    1 if p.sentence_id == at or p.sentence_id in told else
+                    2 if m.section_id is not None and p.section_id == m.section_id else 3)
+            return tier, abs(p.start - m.start)
+
+        names.append(min(mentions, key=rank).text)
+    return "|".join(names)
 
 
 def consult(mode: str, counterparts, host: str, venue_country: str, venue_is_event: bool,
