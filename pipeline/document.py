@@ -167,6 +167,7 @@ class Meeting:
     consult_mode: str = ""  # PLOVER CONSULT mode: phone|multilateral|third-party|visit, or empty
     account: tuple[int, ...] = ()  # sentence ids that tell this session (clauses and venues there belong to it)
     participant_names: str = ""  # the participants as written at the meeting (people.text), in `participants` order
+    event_id: str = ""  # the real-world session across documents: filled in by the writer (pipeline/corpus.py)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,13 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
                             "content", "rule")),
     "meetings": ("meetings", ("section_id", "meeting_id", "meeting_no", "title", "date", "venue", "participants",
                               "participant_names", "mode", "source", "counterparts", "host", "consult_mode", "start",
-                              "end", "text", "rule")),
+                              "end", "text", "rule", "event_id")),
+}
+# tables of the whole run, made from every document's rows when all are extracted (pipeline/corpus.py)
+CORPUS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "persons": ("person_id", "name", "country", "id_source", "offices", "spellings", "mentions", "documents"),
+    "events": ("event_id", "date", "title", "counterparts", "mode", "participants", "venue", "host", "consult_mode",
+               "conflicts", "mentions", "documents", "meetings"),
 }
 DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings")
 FAILURE_COLUMNS = ("doc_id", "stage", "error")
@@ -216,7 +222,7 @@ MARKER_TEXT = ("Written by `python -m pipeline extract` (hakusho). The next run 
 # what may sit in an output folder: the tables, the marker, the workbook, and report/ (where `python -m pipeline
 # report` wrote before its default moved beside the output folder; `--out OUTPUT/report` still may)
 WORKBOOK = "hakusho.xlsx"  # written by `--xlsx` / `python -m pipeline xlsx` (pipeline/workbook.py)
-OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report",
+OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in (*TABLES, *CORPUS_COLUMNS)), "documents.csv", "failures.csv", MARKER, "report",
                           WORKBOOK})
 
 
@@ -282,13 +288,18 @@ class OutputFolder:
         """Write the tables (per-document rows, sorted by doc_id; with a BOM when `bom`) and, with
         `xlsx`, the workbook of them, then swap them in; rows per table."""
         assert self.tmp is not None, "OutputFolder.write outside its `with` block"
-        parts = sorted(parts, key=lambda d: d.doc_id)
+        from .corpus import link  # the cross-document tables and meetings.event_id
+
+        parts, corpus = link(sorted(parts, key=lambda d: d.doc_id))
         counts: dict[str, int] = {}
         try:
             for table in TABLES:
                 _write_csv(self.tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts],
                            bom=bom)
                 counts[table] = sum(part.counts[table] for part in parts)
+            for table, columns in CORPUS_COLUMNS.items():
+                _write_csv(self.tmp / f"{table}.csv", columns, corpus[table], bom=bom)
+                counts[table] = len(corpus[table])
             _write_csv(self.tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts],
                        bom=bom)
             _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
