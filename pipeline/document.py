@@ -16,6 +16,9 @@ GRANULARITIES = ("year", "month", "day")  # coarse to fine
 DATE_MODIFIERS = ("from", "until", "approx")
 CLAUSE_TYPES = ("agree", "confirm", "share", "welcome", "state", "request")
 MEETING_MODES = ("in_person", "telephone", "video")
+MEETING_SOURCES = ("heading", "prose", "caption")  # where a session was first found
+CONSULT_MODES = ("phone", "multilateral", "third-party", "visit")  # PLOVER's CONSULT modes, or empty
+MENTION_SOURCES = ("rule", "ner", "rule+ner")  # which found a person or a venue: the rules, GiNZA, both
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class PersonMention:
     country: str
     former: bool
     person_id: str
-    source: str  # rule|ner|rule+ner
+    source: str  # one of MENTION_SOURCES
     rule: str
     id_source: str = "fallback"  # registry: person_id is a rules/persons.yaml entry; fallback: country + family name
 
@@ -129,7 +132,7 @@ class VenueMention:
     name: str
     country: str
     meeting_id: int | None
-    source: str
+    source: str  # one of MENTION_SOURCES
     rule: str
 
 
@@ -161,10 +164,10 @@ class Meeting:
     end: int
     text: str
     rule: str
-    source: str = "heading"  # heading|prose|caption: where the session was first found
+    source: str = "heading"  # one of MEETING_SOURCES
     counterparts: str = ""  # ISO codes (or organisation codes) of the sides other than Japan, "|"-joined, sorted
     host: str = ""  # the side that hosted the session, when the text says
-    consult_mode: str = ""  # PLOVER CONSULT mode: phone|multilateral|third-party|visit, or empty
+    consult_mode: str = ""  # one of CONSULT_MODES, or empty
     account: tuple[int, ...] = ()  # sentence ids that tell this session (clauses and venues there belong to it)
     participant_names: str = ""  # the participants as written at the meeting (people.text), in `participants` order
     event_id: str = ""  # the real-world session across documents: filled in by the writer (pipeline/corpus.py)

@@ -39,12 +39,17 @@ class Extractor:
     """All stages, built once per process in the order their declarations give
     (`pipeline.stages.registry`): `extract(doc)` runs them in order."""
 
-    def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None):
+    def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None, model=None):
         from .stages import registry
 
         self.rules = rules
-        self.specs = tuple(spec for spec in registry() if ner or spec.name != "ner")
-        self.stages = [(spec.name, spec.build(rules, cache_dir)) for spec in self.specs]
+        self.specs = registry()
+        if ner and model is None:  # one GiNZA per process, asked by the stages that declare `model=True`
+            from .ner import EntityModel
+
+            model = EntityModel(rules.get("ner"), cache_dir=cache_dir)
+        model = model if ner else None
+        self.stages = [(spec.name, spec.build(rules, cache_dir, model)) for spec in self.specs]
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:

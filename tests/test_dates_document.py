@@ -116,3 +116,16 @@ def test_odd_input_never_crashes(run_text, text):
 def test_output_is_deterministic(run_text):
     text = "17(平成29年)1月28日、同年3月7日、同年4月6日、同年4月24日\n"
     assert run_text(text).dates == run_text(text).dates
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 翌12日 is the day after the day told before, not the 12th of a month named in passing in between
+    ("2023年1月11日、会談を行った。両者は、令和4年12月に策定された戦略を踏まえ一致した。翌12日には、会談を行った。",
+     "2023-01-12"),
+    ("2016年9月30日に会談した。翌1日には、電話会談を行った。", "2016-10-01"),
+    # with no day told before, the month told before anchors it
+    ("2016年9月に会談した。翌5日には、電話会談を行った。", "2016-09-05"),
+])
+def test_dates_next_day_anchors_on_the_last_day(run_text, text, expected):
+    doc = run_text(text + "\n", doc_id="2023/x")
+    assert [d.value for d in doc.dates if d.text.startswith("翌")] == [expected]

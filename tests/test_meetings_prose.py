@@ -201,3 +201,47 @@ def test_meetings_prose_clauses_of_a_later_mention_belong_to_the_session(meet):
     doc = meet(text, "2020")
     assert [(m.date, m.venue) for m in doc.meetings] == [("2019-03", "北京"), ("2019-11", "東京")]
     assert [(c.text, c.meeting_id) for c in doc.clauses] == [("合意した", doc.meetings[1].meeting_id)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the heading names the meeting with its alias in brackets; the prose retells it by the alias
+    ("3 カナダとの防衛協力\n(2)日加外務・防衛閣僚協議(「2+2」)\n2019年4月14日、東京において第1回日加「2+2」が開催され、"
+     "河野外務大臣、岩屋防衛大臣、フリーランド加外務大臣及びサージャン加国防大臣が出席した。\n",
+     [("日加外務・防衛閣僚協議(「2+2」)", "2019-04-14", "heading")]),
+    # ... but a 「2+2」 of other sides told in that section is a meeting of its own
+    ("3 カナダとの防衛協力\n(2)日加外務・防衛閣僚協議(「2+2」)\n2019年4月14日、東京において第1回日加「2+2」が開催され、"
+     "河野外務大臣、岩屋防衛大臣が出席した。同月19日、ワシントンにおいて日米「2+2」が開催された。\n",
+     [("日加外務・防衛閣僚協議(「2+2」)", "2019-04-14", "heading"), ("日米「2+2」", "2019-04-19", "prose")]),
+])
+def test_meetings_prose_retelling_a_heading_by_its_alias(meet, text, expected):
+    assert [(m.title, m.date, m.source) for m in meet(text).meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the participants are told in the next sentence: they attended
+    ("2019年4月14日、東京において第2回日加「2+2」が開催された。わが国からは河野外務大臣と岩屋防衛大臣が、"
+     "カナダ側からはフリーランド加外務大臣とサージャン加国防大臣が出席し、協力の推進を確認した。\n",
+     "CA-サージャン|CA-フリーランド|JP-岩屋|JP-河野"),
+    # people of the next sentence who are not said to attend are no participants
+    ("2019年4月14日、東京において第2回日加「2+2」が開催された。岩屋防衛大臣は、協力が重要であると述べた。\n", ""),
+])
+def test_meetings_prose_participants_told_in_the_next_sentence(meet, text, expected):
+    assert [m.participants for m in meet(text).meetings] == [expected]
+
+
+def test_meetings_prose_a_session_joining_the_previous_takes_its_people(meet):
+    doc = meet("2017年10月23日には、小野寺防衛大臣は、マニラにおいてマティス米国防長官と会談を行うとともに、"
+               "宋永武韓国国防部長官を交えた日米韓防衛相会談を行った。\n")
+    assert [(m.title, m.venue, m.participants, m.counterparts) for m in doc.meetings] == [
+        ("会談", "マニラ", "JP-小野寺|US-マティス", "US"),
+        ("日米韓防衛相会談", "マニラ", "JP-小野寺|KR-宋永武|US-マティス", "KR|US")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an organisation with no seat names a conference: a third-party session
+    ("2010年10月11日、北澤防衛大臣は、ADMMプラスの機会に梁光烈中国国防部長と会談を行った。\n", "third-party"),
+    # an organisation at its seat hosts
+    ("2014年5月、安倍内閣総理大臣は、NATO本部においてラスムセンNATO事務総長と会談を行った。\n", "visit"),
+])
+def test_meetings_prose_an_organisation_as_the_place(meet, text, expected):
+    assert [m.consult_mode for m in meet(text).meetings] == [expected]

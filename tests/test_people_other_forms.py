@@ -68,3 +68,19 @@ def test_venues_katakana_facility_with_kanji_qualifier(run_text, sentence, expec
 ])
 def test_people_country_from_the_meeting_heading(run_text, text, expected):
     assert expected in [(p.name, p.title, p.country) for p in run_text(text).people]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # MeCab reads the name's last character and the marker's first as one word (燮韓): the name
+    # still ends where the country marker starts
+    ("浜田防衛大臣は、李鐘燮韓国国防部長官と会談を行った。", [("李鐘燮", "国防部長官", "KR")]),
+    # a short name that starts with a surname keeps a character that is never a name alone (軍)
+    ("浜田防衛大臣は、董軍中国国防部長と会談を行った。", [("董軍", "国防部長", "CN")]),
+    # ... but not without a surname first, nor without a marker
+    ("中国人民解放軍中国国防部長と会談した。", []),
+    ("在日米軍司令官と会談した。", []),
+    ("陸軍参謀長と会談した。", []),
+])
+def test_people_foreign_kanji_names_before_a_marker(run_text, sentence, expected):
+    doc = run_text(sentence)
+    assert [(p.name, p.title, p.country) for p in doc.people if p.country != "JP"] == expected

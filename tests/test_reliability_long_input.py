@@ -11,7 +11,7 @@ import pytest
 from pipeline import load
 from pipeline.cli import main
 from pipeline.document import Document
-from pipeline.stages.ner import MAX_BYTES, byte_chunks
+from pipeline.ner import MAX_BYTES, byte_chunks
 from pipeline.stages.tokenize import CHUNK, chunks
 
 from conftest import RULES_DIR

@@ -15,6 +15,8 @@ component factories with `requires`/`assigns` are the model):
 - `requires`/`assigns`: `Document` fields it reads and fills. `warnings` and `trace` are logs
   every stage may append to; they order nothing.
 - `cached=True`: a model stage, built with `cache_dir=` for its own per-piece cache.
+- `model=True`: a stage that asks GiNZA about its doubts (`pipeline.ner`), built with `model=`
+  the process's one `EntityModel`, or None when NER is off (`--no-ner`).
 
 Everything else is derived from these declarations (`registry()`): the rule files and schemas
 `ruleset.load_rules` validates, the run order of `run.Extractor` (a stage runs after every stage
@@ -47,6 +49,7 @@ class StageSpec:
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
     cached: bool
+    model: bool
     module: str
 
     @property
@@ -54,10 +57,15 @@ class StageSpec:
         """Every rule file the stage reads, sorted."""
         return tuple(sorted(set(self.rules) | set(self.reads)))
 
-    def build(self, rules: Any, cache_dir: Path | None = None) -> Callable[[Document], Document]:
+    def build(self, rules: Any, cache_dir: Path | None = None, model: Any = None) -> Callable[[Document], Document]:
         """The stage, built on a view of the rules that holds only the files it declares."""
         view = StageRules(rules, self)
-        return self.factory(view, cache_dir=cache_dir) if self.cached else self.factory(view)
+        kwargs: dict[str, Any] = {}
+        if self.cached:
+            kwargs["cache_dir"] = cache_dir
+        if self.model:
+            kwargs["model"] = model
+        return self.factory(view, **kwargs)
 
 
 class StageRules:
@@ -79,12 +87,12 @@ _DECLARED: dict[str, StageSpec] = {}
 
 
 def stage(name: str, *, rules: dict[str, Any] | None = None, reads: tuple[str, ...] = (),
-          requires: tuple[str, ...] = (), assigns: tuple[str, ...] = (), cached: bool = False):
+          requires: tuple[str, ...] = (), assigns: tuple[str, ...] = (), cached: bool = False, model: bool = False):
     """Class decorator: declare a stage (see the module docstring)."""
 
     def declare(factory: Callable[..., Any]) -> Callable[..., Any]:
         spec = StageSpec(name, factory, dict(rules or {}), tuple(reads), tuple(requires), tuple(assigns), cached,
-                         factory.__module__)
+                         model, factory.__module__)
         known = _DECLARED.get(name)
         if known is not None and known.module != spec.module:
             raise ValueError(f"stage {name} is declared twice: {known.module} and {spec.module}")
@@ -112,7 +120,7 @@ def run_order(specs: tuple[StageSpec, ...]) -> tuple[StageSpec, ...]:
             owners.setdefault(f, set()).add(spec.name)
     after = {s.name: {o for f in s.requires for o in owners.get(f, ()) if o != s.name} for s in specs}
     order: list[StageSpec] = []
-    pending = sorted(specs, key=lambda s: (min(rank[f] for f in s.assigns), s.name))
+    pending = sorted(specs, key=lambda s: (rank[s.assigns[0]], s.name))
     while pending:
         done = {s.name for s in order}
         ready = next((s for s in pending if after[s.name] <= done), None)

@@ -13,6 +13,8 @@ import bisect
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import regex
+
 from pydantic import model_validator
 
 from ..document import BLOCK_KINDS, CLAUSE_TYPES, Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
@@ -42,12 +44,13 @@ class PredicateRule(Rule):
     not_after: Regex = ""
 
 
-def _person_pattern(pattern: str) -> str:
-    return pattern.replace("{person}", PERSON)
+def _person_pattern(pattern: str, shorts: str = "(?!)") -> str:
+    return pattern.replace("{person}", PERSON).replace("{country_short}", shorts)
 
 
 class SubjectRule(Rule):
-    """A subject pattern over the paragraph view; `{person}` stands for a person mention.
+    """A subject pattern over the paragraph view; `{person}` stands for a person mention and
+    `{country_short}` for any country's abbreviation of rules/countries.yaml (日米豪防衛相は).
 
     `actor: same` (同大臣は / 同氏から) resolves to the nearest earlier person of the section whose
     title ends with the pattern's `title` group (any person when the group is empty)."""
@@ -194,7 +197,7 @@ def _starters(specs: tuple[_Spec, ...]) -> tuple[_Spec, ...]:
     return specs
 
 
-@stage("clauses", rules={"clauses": ClauseRules}, assigns=("clauses",),
+@stage("clauses", rules={"clauses": ClauseRules}, reads=("countries",), assigns=("clauses",),
        requires=("text", "sections", "sentences", "blocks", "tokens", "dates", "people", "meetings"))
 class ClauseStage:
     """Sets `doc.clauses`: one row per outcome predicate, with type, actor, content and meeting."""
@@ -218,7 +221,9 @@ class ClauseStage:
             else None
         self.negated = CompiledPattern.of("clauses.negated_after", cfg.negated_after) if cfg.negated_after else None
         self.person_suffix = CompiledPattern.of("clauses.person_suffix", cfg.person_suffix)
-        self.subjects = [(s, CompiledPattern.of(s.id, _person_pattern(s.pattern))) for s in cfg.subjects]
+        # {country_short}: any country's abbreviation (rules/countries.yaml: 米, 豪, NZ ...)
+        shorts = "(?:" + "|".join(regex.escape(x) for x in rules.get("countries").shorts()) + ")"
+        self.subjects = [(s, CompiledPattern.of(s.id, _person_pattern(s.pattern, shorts))) for s in cfg.subjects]
         self.content_skip = CompiledPattern.of("clauses.content_skip", cfg.content_skip) if cfg.content_skip \
             else None
 

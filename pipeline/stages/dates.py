@@ -343,13 +343,21 @@ class DateStage:
             year = None if gy is None else full_year(gy) if len(g["gy"]) == 2 else gy
         if year is not None:
             return self._finish(Value(year, month, day, fiscal), cand, relative, warnings, era_used)
+        return self._anchored(cand, month, day, anchors, warnings, edition)
+
+    def _anchored(self, cand: Candidate, month: int | None, day: int | None, anchors: list[Value],
+                  warnings: list[str], edition: str) -> tuple[Value | None, str, str | None]:
+        """A relative word (翌年, 同月, 本年) or a date with no year, resolved against the edition year or
+        the last preceding date fine enough to anchor it."""
+        g = cand.groups
         # relative word, or a date with no year: needs an anchor
         if "rel" in g:
             word = self.relative[g["rel"]]
             need = word.unit
         else:
             word = None
-            need = "month" if month is None else "year"
+            # 翌12日: the day after a day, so a date with a day anchors it before a later 12月 named in passing
+            need = ("day" if "nx" in g else "month") if month is None else "year"
         if word is not None and word.anchor == "edition":
             if not edition.isdigit():
                 return None, "an edition word in a document with no edition year (not under raw/<year>/)", None
@@ -357,6 +365,9 @@ class DateStage:
         else:
             anchor = next((a for a in reversed(anchors) if GRANULARITIES.index(a.granularity)
                            >= GRANULARITIES.index(need)), None)
+            if anchor is None and word is None and need == "day":  # 翌N日 with no day before it: the month anchors
+                need = "month"
+                anchor = next((a for a in reversed(anchors) if a.granularity != "year"), None)
         if anchor is None:
             return None, f"no preceding date with a {need} to resolve against", None
         if word is not None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from typing import Annotated, Literal
 
+import regex
 from pydantic import AfterValidator
 
 from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, PersonMention, Sentence, TraceEvent,
@@ -165,8 +166,6 @@ def _view_pattern(p: str) -> str:
 
 
 def _compile_view(p: str) -> str:
-    import regex
-
     try:
         regex.compile(_view_pattern(p), regex.V1)
     except regex.error as err:
@@ -204,6 +203,9 @@ class ProseRules(Rule):
     account_continues: Regex = "(?!)"
     side_cue: ViewRegex = "(?!)"
     frame_place: ViewRegex
+    # a session that joins the one told just before in the sentence (…と会談を行うとともに、Bを交えた
+    # …会談を行った): the same gathering, so the same place and the earlier session's people too
+    joins_previous: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -228,11 +230,15 @@ class ProseReader:
     """Finds the sessions that prose sentences and captions tell (see the module docstring)."""
 
     def __init__(self, cfg: ProseRules, title_modes: list[tuple[str, CompiledPattern]],
-                 places: dict[str, tuple[str, str]], markers: list[tuple[str, CompiledPattern]]):
+                 places: dict[str, tuple[str, str]], markers: list[tuple[str, CompiledPattern]],
+                 shorts: tuple[str, ...] = ()):
         self.cfg = cfg
+        # {country_short}: any country's abbreviation of rules/countries.yaml (訪米, 訪豪)
+        short = "(?:" + "|".join(regex.escape(x) for x in shorts) + ")" if shorts else "(?!)"
 
         def c(name: str) -> CompiledPattern:
-            return CompiledPattern.of(f"{cfg.id}.{name}", _view_pattern(getattr(cfg, name)))
+            return CompiledPattern.of(f"{cfg.id}.{name}",
+                                      _view_pattern(getattr(cfg, name)).replace("{country_short}", short))
 
         self.mention = c("mention")
         self.happened_after, self.happened_before = c("happened_after"), c("happened_before")
@@ -246,6 +252,7 @@ class ProseReader:
             c("continuation")
         self.closed_frame = c("closed_frame")
         self.frame_place = c("frame_place")
+        self.joins_previous = c("joins_previous")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -373,40 +380,49 @@ class ProseReader:
             a, name_end, end = m.start(), m.end("word"), m.end()
             ra, rb = view.raw(a, name_end)
             title = " ".join(doc.text[ra:rb].split())
-            folded_title = text[a:name_end]
-            after, before = text[end:], text[:a]
-            dated_before = DATE in text[:a]
-            role, reason, verb_end = "meeting", "", end
-            hap = self.happened_after.match(after)
             if any(qa <= a and name_end <= qb and (qa < a or name_end < qb) for qa, qb in quotes):
-                role, reason = "dropped", "inside a quotation"
-            elif self.not_title.search(folded_title) is not None:
-                role, reason = "dropped", "not_title: not a meeting between governments"
-            elif self.not_after.match(after) is not None:
-                role, reason = "dropped", "not_after: planned, a framework or not the session itself"
-            elif self.not_before.search(before) is not None:
-                role, reason = "dropped", "not_before: planned or recurring"
-            elif hap is not None:
-                verb_end = end + hap.end()
-            elif self.coordinated_after.match(after) is not None and k + 1 < len(raw_found):
-                # the next mention decides; this one's own evidence (a date right before) is the fallback
-                role = "coordinated"
-                reason = "before" if self.happened_before.search(before) is not None else ""
-            elif self.happened_before.search(before) is not None:
-                pass
-            elif self.setting_after.match(after) is not None and (dated_before or caption and has_date):
-                st = self.setting_after.match(after)
-                verb_end = end + st.end()
-            elif caption and has_date:
-                pass
+                role, reason, verb_end = "dropped", "inside a quotation", end
             else:
-                role, reason = "dropped", "no sign that the session took place"
+                role, reason, verb_end = self._took_place(text, a, name_end, end, k + 1 < len(raw_found),
+                                                          caption and has_date)
             if role in ("meeting", "coordinated"):
                 lo = out[-1].verb_end if out else 0
                 window = text[lo:min(len(text), verb_end + 12)]
                 if self.habitual.search(window) is not None and DATE not in text[lo:a]:
                     role, reason = "dropped", "habitual: recurring talks with no session date"
             out.append(Mention(a, end, name_end, title, verb_end, role, reason))
+        return self._roles_by_neighbours(text, out)
+
+    def _took_place(self, text: str, a: int, name_end: int, end: int, more: bool, dated_caption: bool
+                    ) -> tuple[str, str, int]:
+        """(role, reason, verb end) of the mention text[a:end] by the words around it: a realisation
+        after or before it (meeting), a planned/framework/recurring sign (dropped), a coordinated
+        mention whose next one decides (`more`: there is a next one)."""
+        after, before = text[end:], text[:a]
+        if self.not_title.search(text[a:name_end]) is not None:
+            return "dropped", "not_title: not a meeting between governments", end
+        if self.not_after.match(after) is not None:
+            return "dropped", "not_after: planned, a framework or not the session itself", end
+        if self.not_before.search(before) is not None:
+            return "dropped", "not_before: planned or recurring", end
+        hap = self.happened_after.match(after)
+        if hap is not None:
+            return "meeting", "", end + hap.end()
+        if self.coordinated_after.match(after) is not None and more:
+            # the next mention decides; this one's own evidence (a date right before) is the fallback
+            return "coordinated", "before" if self.happened_before.search(before) is not None else "", end
+        if self.happened_before.search(before) is not None:
+            return "meeting", "", end
+        setting = self.setting_after.match(after)
+        if setting is not None and (DATE in before or dated_caption):
+            return "meeting", "", end + setting.end()
+        if dated_caption:
+            return "meeting", "", end
+        return "dropped", "no sign that the session took place", end
+
+    def _roles_by_neighbours(self, text: str, out: list[Mention]) -> list[Mention]:
+        """Roles told by the other mentions of the sentence: an event that is the place of a later
+        meeting, a coordinated mention that takes the role of the next."""
         # an event used as the place of a later meeting of the sentence (シャングリラ会合において…と会談)
         for k in range(len(out) - 2, -1, -1):
             x = out[k]
@@ -499,7 +515,8 @@ class ProseReader:
         out: list[Session] = []
         last: tuple[int | None, tuple[PersonMention, ...], DateMention | None] | None = None
         previous_venue: list = [None]  # (venue, country, is_event) of the last session with a venue
-        for sents in self.logical_sentences(doc):
+        told_at = -2  # the index of the last sentence that told sessions
+        for n, sents in enumerate(self.logical_sentences(doc)):
             a, b = sents[0].start, sents[-1].end
             ps = [p for p in people[bisect.bisect_left(p_starts, a):bisect.bisect_left(p_starts, b)] if p.end <= b]
             ds = [d for d in dates[bisect.bisect_left(d_starts, a):bisect.bisect_left(d_starts, b)] if d.end <= b]
@@ -519,7 +536,10 @@ class ProseReader:
             own_venues = [v for v in venues[bisect.bisect_left(v_starts, a):bisect.bisect_left(v_starts, b)]
                           if v.end <= b]
             found = self.sessions_of(doc, view, mentions, caption, own_venues, carried, previous_venue)
+            if not found and told_at == n - 1 and not any(x.role == "meeting" for x in mentions):
+                self._attendees_told_next(view, out)
             if found:
+                told_at = n
                 subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 last_date = next((view.dates[i] for i in sorted(view.dates, reverse=True)), None)
                 last = (section_id, subjects or (carried[1] if carried else ()), last_date)
@@ -527,6 +547,17 @@ class ProseReader:
             elif mentions or ps:
                 last = None if any(self.role_of(view, i) == "subject" for i in view.people) else last
         return out
+
+    def _attendees_told_next(self, view: View, out: list[Session]) -> None:
+        """第2回日豪「2+2」が開催された。わが国からはA外務大臣とB防衛大臣が、豪側からはC…とD…が出席し…:
+        the people of the sentence right after a session with no participants, when it says they
+        attended, are that session's participants."""
+        if not out or out[-1].participants or not view.people:
+            return
+        if not any(self.attendee_after.search(view.text[i + 1:]) is not None for i in view.people):
+            return  # nobody is said to attend (…が出席し)
+        ids = tuple(sorted({p.person_id for p in view.people.values() if p.person_id}))
+        out[-1] = replace(out[-1], participants=ids)
 
     def sessions_of(self, doc: Document, view: View, mentions: list[Mention], caption: bool,
                     venues: list[VenueMention], carried, previous_venue: list) -> list[Session]:
@@ -540,11 +571,7 @@ class ProseReader:
             if m.role != "meeting":
                 continue
             hi = m.start
-            inherited = next((view.dates[i] for i in sorted(view.dates, reverse=True) if i < lo), None)
-            if inherited is None and caption:
-                inherited = next((view.dates[i] for i in sorted(view.dates) if i >= m.end), None)
-            if inherited is None and continuing and not any(lo <= i < hi for i in view.dates):
-                inherited = carried[2]
+            inherited = self._inherited_date(view, m, lo, caption, carried if continuing else None)
             prefix_end, frames = self.frames(view, lo, hi, inherited)
             event_venues = [x for x in mentions if x.role == "venue" and x.end <= hi]
             title_sides = self.title_sides(text[m.start:m.name_end]) or self.title_sides(text[m.name_end:m.end][1:-1])
@@ -564,26 +591,12 @@ class ProseReader:
                 if f.date is not None and f.date.modifier == "from":
                     continue  # 15年以降…開催されており: recurring since a date, no one session
                 own = [i for i in sorted(view.people) if (lo <= i < prefix_end or f.start <= i < f.end)]
-                subjects = [view.people[i] for i in own if roles[i] == "subject"]
-                if not subjects:
-                    earlier = [i for i in sentence_subjects if i < f.end]
-                    subjects = [view.people[i] for i in earlier[-1:]]
-                partners = [view.people[i] for i in own if roles[i] == "partner"]
-                if not subjects and carried is not None and partners and not sentence_subjects:
-                    subjects = list(carried[1])
-                partners += [p for p in attendees if p not in partners and p not in subjects]
-                if not subjects and not partners:  # …が開催され、AおよびBと、CおよびDとの間で…
-                    after = [i for i in sorted(view.people) if m.end <= i < limit]
-                    subjects = [view.people[i] for i in after if roles[i] == "subject"]
-                    partners = [view.people[i] for i in after if roles[i] in ("partner", "attendee")]
+                subjects, partners = self._frame_people(view, m, f, own, roles, sentence_subjects, attendees, carried,
+                                                        limit)
                 span_text = text[f.start:hi] + text[m.start:m.name_end]
                 mode = mode0
                 if mode == "in_person":  # a mode written for the date, or in the clause's verb phrase
-                    cue = min(((mm.start(), mode_) for mode_, pat in self.modes
-                               for mm in [pat.search(text[f.start:hi] + "\n" + text[m.end:chain_end])]
-                               if mm is not None), default=None)
-                    if cue is not None:
-                        mode = cue[1]
+                    mode = self._written_mode(text[f.start:hi] + "\n" + text[m.end:chain_end]) or mode
                 japan_visit, visited = self.visits(view, lo, prefix_end)
                 jv2, visited2 = self.visits(view, f.start, f.end)
                 japan_visit, visited = japan_visit or jv2, visited + visited2
@@ -595,19 +608,15 @@ class ProseReader:
                     session = self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
                                             visited, frame_venues, event_venues, lo, prefix_end, rule,
                                             "caption" if caption else "prose")
-                    if session.venue.startswith(self.cfg.anaphor) and previous_venue[0]:
-                        # 同会合において: the place of the session told before
-                        session = replace(session, venue=previous_venue[0][0], venue_country=previous_venue[0][1],
-                                          venue_is_event=previous_venue[0][2])
-                    if not session.venue and session.mode == "in_person" and out and out[-1].venue and \
-                            out[-1].sentence_id == session.sentence_id and out[-1].start != session.start and \
-                            out[-1].date == session.date:
-                        # Xにおいて…と会談を行うとともに、…を交えた…会談を行った: one place for both
-                        prev = out[-1]
-                        session = replace(session, venue=prev.venue, venue_country=prev.venue_country,
-                                          venue_is_event=prev.venue_is_event)
-                    if session.venue:
-                        previous_venue[0] = (session.venue, session.venue_country, session.venue_is_event)
+                    prev = out[-1] if out else None
+                    if prev is not None and prev.sentence_id == session.sentence_id and prev.date == session.date \
+                            and prev.start != session.start and self.joins_previous.search(text[lo:hi]) is not None:
+                        session = replace(session, participants=tuple(sorted(set(prev.participants)
+                                                                              | set(session.participants))),
+                                          venue=prev.venue or session.venue,
+                                          venue_country=prev.venue_country if prev.venue else session.venue_country,
+                                          venue_is_event=prev.venue_is_event if prev.venue else session.venue_is_event)
+                    session = self._placed_by_context(session, prev, previous_venue)
                     if f.date is None and not subs and not parts:
                         # no date and nobody named: talks in general, not one session; it may still
                         # name the sides of an organisation's session told elsewhere
@@ -615,6 +624,55 @@ class ProseReader:
                     out.append(session)
             lo = m.verb_end
         return out
+
+    def _inherited_date(self, view: View, m: Mention, lo: int, caption: bool, carried) -> DateMention | None:
+        """The date a mention's frames inherit: the sentence's last date before the clause, a caption's
+        date after it, or (`carried`, in a sentence that continues the account) the account's date."""
+        inherited = next((view.dates[i] for i in sorted(view.dates, reverse=True) if i < lo), None)
+        if inherited is None and caption:
+            inherited = next((view.dates[i] for i in sorted(view.dates) if i >= m.end), None)
+        if inherited is None and carried is not None and not any(lo <= i < m.start for i in view.dates):
+            inherited = carried[2]
+        return inherited
+
+    def _frame_people(self, view: View, m: Mention, f: _Frame, own: list[int], roles: dict[int, str],
+                      sentence_subjects: list[int], attendees: list[PersonMention], carried, limit: int):
+        """(subjects, partners) of a frame: its own people by role, else the sentence's last subject
+        before it, the account's subjects carried over, or the people named after the mention."""
+        subjects = [view.people[i] for i in own if roles[i] == "subject"]
+        if not subjects:
+            earlier = [i for i in sentence_subjects if i < f.end]
+            subjects = [view.people[i] for i in earlier[-1:]]
+        partners = [view.people[i] for i in own if roles[i] == "partner"]
+        if not subjects and carried is not None and partners and not sentence_subjects:
+            subjects = list(carried[1])
+        partners += [p for p in attendees if p not in partners and p not in subjects]
+        if not subjects and not partners:  # …が開催され、AおよびBと、CおよびDとの間で…
+            after = [i for i in sorted(view.people) if m.end <= i < limit]
+            subjects = [view.people[i] for i in after if roles[i] == "subject"]
+            partners = [view.people[i] for i in after if roles[i] in ("partner", "attendee")]
+        return subjects, partners
+
+    def _written_mode(self, text: str) -> str:
+        """The mode written first in `text` (電話で, テレビ会議形式で), or ''."""
+        cue = min(((mm.start(), mode) for mode, pat in self.modes for mm in [pat.search(text)] if mm is not None),
+                  default=None)
+        return cue[1] if cue is not None else ""
+
+    def _placed_by_context(self, session: Session, prev: Session | None, previous_venue: list) -> Session:
+        """A session whose place is told elsewhere: 同会合において (the place told before), or a second
+        session of the same sentence and date with no place of its own (Xにおいて…と会談を行うとともに、
+        …を交えた…会談を行った: one place for both). Remembers the place for the next."""
+        if session.venue.startswith(self.cfg.anaphor) and previous_venue[0]:
+            session = replace(session, venue=previous_venue[0][0], venue_country=previous_venue[0][1],
+                              venue_is_event=previous_venue[0][2])
+        if not session.venue and session.mode == "in_person" and prev is not None and prev.venue and \
+                prev.sentence_id == session.sentence_id and prev.start != session.start and prev.date == session.date:
+            session = replace(session, venue=prev.venue, venue_country=prev.venue_country,
+                              venue_is_event=prev.venue_is_event)
+        if session.venue:
+            previous_venue[0] = (session.venue, session.venue_country, session.venue_is_event)
+        return session
 
     def _distribute(self, view: View, f: _Frame, hi: int, subjects: list[PersonMention],
                     partners: list[PersonMention], span_text: str, own: list[int], roles: dict[int, str]):
@@ -638,7 +696,26 @@ class ProseReader:
                  rule: str, source: str) -> Session:
         people = list(dict.fromkeys(list(subjects) + list(partners)))
         ids = tuple(sorted({p.person_id for p in people if p.person_id}))
-        # the sides other than Japan
+        counterparts = self._counterparts(doc, view, m, f, lo, subjects, partners, country, title_sides, visited)
+        venue, venue_country, host, venue_is_event = "", "", "", False
+        if mode == "in_person":
+            venue, venue_country, host, venue_is_event = self._where(doc, view, f, counterparts, japan_visit, visited,
+                                                                     frame_venues, event_venues)
+        japan_side = True if not title_sides else "JP" in title_sides or not any(
+            s not in self.org_codes for s in title_sides)
+        multilateral = any(x in self.org_codes for x in title_sides or ())
+        ra, rb = view.raw(m.start, m.verb_end)
+        sent = next((s for s in view.sentences if s.start <= ra < s.end + 1), view.sentences[0])
+        return Session(sent.section_id, sent.sentence_id, ra, rb, m.title, f.date.value if f.date else "", venue,
+                       venue_country, ids, mode, source, counterparts, host, multilateral, japan_side,
+                       venue_is_event, rule, alias=view.text[m.name_end + 1:m.end - 1])
+
+    def _counterparts(self, doc: Document, view: View, m: Mention, f: _Frame, lo: int, subjects, partners,
+                      country: str, title_sides, visited: list[tuple[str, str]]) -> tuple[str, ...]:
+        """The sides other than Japan, sorted: from the meeting's title (日米豪, an organisation's
+        members), the partners' countries, the distributed country; failing those, a country of the
+        frame, the side named for the account (Xとの間では), the country visited, the subjects'
+        countries, the section heading's partner."""
         sides: list[str] = []
         if title_sides:
             sides += [s for s in title_sides if s != "JP"]
@@ -670,54 +747,49 @@ class ProseReader:
                     sides.append(code)
         if not sides:
             sides += self.heading_sides(doc, view.sentences[0].section_id)
-        counterparts = tuple(sorted(set(sides)))
-        # where, and who hosted
+        return tuple(sorted(set(sides)))
+
+    def _where(self, doc: Document, view: View, f: _Frame, counterparts: tuple[str, ...], japan_visit: bool,
+               visited: list[tuple[str, str]], frame_venues: list[VenueMention], event_venues: list[Mention]
+               ) -> tuple[str, str, str, bool]:
+        """(venue, its country, host, whether the venue is an event) of an in-person session."""
         venue, venue_country, host, venue_is_event = "", "", "", False
-        if mode == "in_person":
-            # the venue: a place of the venues stage, a place written as the frame's setting, a
-            # conference used as the place, a place visited; the first that fits the partner
-            options = [(v.name, v.country or self.place_country(v.name), False) for v in frame_venues]
-            options += [(n, c, False) for n, c in self.frame_places(doc, view, f)]
-            options += [(e.title, "", True) for e in event_venues[-1:]]
-            options += [(n, c, False) for n, c in visited if n]
+        # the venue: a place of the venues stage, a place written as the frame's setting, a
+        # conference used as the place, a place visited; the first that fits the partner
+        options = [(v.name, v.country or self.place_country(v.name), False) for v in frame_venues]
+        options += [(n, c, False) for n, c in self.frame_places(doc, view, f)]
+        options += [(e.title, "", True) for e in event_venues[-1:]]
+        options += [(n, c, False) for n, c in visited if n]
 
-            def fits(c: str) -> bool:
-                return bool(c) and (c in counterparts or any(c == self.seat_of(x) for x in counterparts))
+        def fits(c: str) -> bool:
+            return bool(c) and (c in counterparts or any(c == self.seat_of(x) for x in counterparts))
 
-            # the most specific first: a city or facility before the country it is in
-            options.sort(key=lambda o: self.places.get(o[0], ("", ""))[1] == "country")
-
-            chosen = next((o for o in options if fits(o[1])), None)
-            if chosen is None and options and (len({o[0] for o in options}) <= 1 or not counterparts):
-                chosen = options[0]
-            if chosen is not None:
-                venue, venue_country, venue_is_event = chosen
-            if japan_visit:
-                host = "JP"
-            elif visited:
-                codes = [c for _, c in visited if c]
-                fit = [c for c in codes if c in counterparts]
-                seat = [x for x in counterparts if self.seat_of(x) and self.seat_of(x) in codes]
-                host = seat[0] if seat and not fit else (fit[0] if fit else (codes[0] if len(codes) == 1 else ""))
-            elif venue:
-                org = self.org_of(venue)
-                if org and org in counterparts:
-                    host = org
-                else:
-                    host = venue_country
-                    seat = [x for x in counterparts if host and self.seat_of(x) == host]
-                    if seat and host not in counterparts:
-                        host = seat[0]
-            if not venue_is_event and venue:
-                venue_is_event = self.not_place_event(venue)
-        japan_side = True if not title_sides else "JP" in title_sides or not any(
-            s not in self.org_codes for s in title_sides)
-        multilateral = any(x in self.org_codes for x in title_sides or ())
-        ra, rb = view.raw(m.start, m.verb_end)
-        sent = next((s for s in view.sentences if s.start <= ra < s.end + 1), view.sentences[0])
-        return Session(sent.section_id, sent.sentence_id, ra, rb, m.title, f.date.value if f.date else "", venue,
-                       venue_country, ids, mode, source, counterparts, host, multilateral, japan_side,
-                       venue_is_event, rule, alias=view.text[m.name_end + 1:m.end - 1])
+        # the most specific first: a city or facility before the country it is in
+        options.sort(key=lambda o: self.places.get(o[0], ("", ""))[1] == "country")
+        chosen = next((o for o in options if fits(o[1])), None)
+        if chosen is None and options and (len({o[0] for o in options}) <= 1 or not counterparts):
+            chosen = options[0]
+        if chosen is not None:
+            venue, venue_country, venue_is_event = chosen
+        if japan_visit:
+            host = "JP"
+        elif visited:
+            codes = [c for _, c in visited if c]
+            fit = [c for c in codes if c in counterparts]
+            seat = [x for x in counterparts if self.seat_of(x) and self.seat_of(x) in codes]
+            host = seat[0] if seat and not fit else (fit[0] if fit else (codes[0] if len(codes) == 1 else ""))
+        elif venue:
+            org = self.org_of(venue)
+            if org and org in counterparts:
+                host = org
+            else:
+                host = venue_country
+                seat = [x for x in counterparts if host and self.seat_of(x) == host]
+                if seat and host not in counterparts:
+                    host = seat[0]
+        if not venue_is_event and venue:
+            venue_is_event = self.not_place_event(venue)
+        return venue, venue_country, host, venue_is_event
 
     def frame_places(self, doc: Document, view: View, f: _Frame) -> list[tuple[str, str]]:
         """Gazetteer places written as the setting of the frame (北京で、): (name as written, country)."""
@@ -735,8 +807,12 @@ class ProseReader:
         return self.places.get(NormText.of(name).text, ("", ""))[1] == "country"
 
     def not_place_event(self, name: str) -> bool:
-        """Whether a venue name is an event (a conference) rather than a place."""
-        return self.mention.search(name) is not None and name not in self.places
+        """Whether a venue name is an event (a conference) rather than a place: a meeting word, or the
+        name of an organisation with no seat (ADMMプラス: its meetings move from host to host)."""
+        if name in self.places:
+            return False
+        return self.mention.search(name) is not None or any(
+            not org.seat and pat.fullmatch(name) is not None for org, pat in self.orgs)
 
     def _compounds(self, text: str) -> list[tuple[str, ...]]:
         """Side compounds written in `text` (日豪NZ韓, 日米豪)."""

@@ -72,7 +72,7 @@ def top_parens(text: str) -> list[_Paren]:
     return out
 
 
-@stage("meetings", rules={"meetings": MeetingRules}, reads=("people", "venues"), assigns=("meetings", "venues"),
+@stage("meetings", rules={"meetings": MeetingRules}, reads=("countries", "venues"), assigns=("meetings", "venues"),
        requires=("text", "sections", "sentences", "blocks", "dates", "people", "venues"))
 class MeetingStage:
     """Sets `doc.meetings` and the `meeting_id` of the venues inside each meeting's section."""
@@ -94,12 +94,14 @@ class MeetingStage:
         self.prose: ProseReader | None = None
         if cfg.prose is not None:
             places: dict[str, tuple[str, str]] = {}
-            for p in rules.get("venues").gazetteer:
-                for n in (p.name, *p.aliases):
-                    places.setdefault(NormText.of(n).text, (p.country, p.kind))
-            markers = [(m.country, CompiledPattern.of(m.id, m.pattern)) for m in rules.get("people").markers
-                       if m.country]
-            self.prose = ProseReader(cfg.prose, [(r.mode, p) for r, p in self.rules], places, markers)
+            named = [((n, *aliases), code, "country") for n, code, aliases in rules.get("countries").places()]
+            named += [((p.name, *p.aliases), p.country, p.kind) for p in rules.get("venues").gazetteer]
+            for names, code, kind in named:  # the countries first, as in the venue stage
+                for n in names:
+                    places.setdefault(NormText.of(n).text, (code, kind))
+            markers = [(m.country, CompiledPattern.of(m.id, m.pattern)) for m in rules.get("countries").marker_rules()]
+            self.prose = ProseReader(cfg.prose, [(r.mode, p) for r, p in self.rules], places, markers,
+                                     rules.get("countries").shorts())
 
     def __call__(self, doc: Document) -> Document:
         meetings: list[Meeting] = []
@@ -127,9 +129,36 @@ class MeetingStage:
         """Heading meetings plus the prose sessions that are not one of them, numbered in reading order,
         with counterparts, host and consult mode; venues and accounts linked to their session."""
         assert self.prose is not None
-        reader = self.prose
+        kept = self._kept_sessions(doc, heading, self.prose.read(doc, trace))
+        order = sorted(range(len(kept)), key=lambda k: (kept[k][1].start if kept[k][1] else kept[k][0].start, k))
+        renumber = {k: n + 1 for n, k in enumerate(order)}
+        mention_sentences = {sid for _, _, sids in kept for sid in sids}
+        out: list[Meeting] = []
+        old_ids = {m.meeting_id: renumber[k] for k, (_, m, _) in enumerate(kept) if m is not None}
+        for i, mid in list(venue_owner.items()):
+            venue_owner[i] = old_ids.get(mid, mid)
+        for k in order:
+            s, m, sids = kept[k]
+            if m is not None:
+                out.append(replace(self._consulted_heading(doc, m), meeting_id=renumber[k], account=tuple(sids)))
+                continue
+            assert s is not None
+            # every mention of the session tells it: 同年11月の日中防衛相会談では…合意した belongs to it too
+            account = tuple(sorted({sid for first in sids for sid in self._account(doc, first, mention_sentences)}))
+            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side,
+                                 s.multilateral)
+            out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
+                               s.mode, s.start, s.end, doc.text[s.start:s.end], s.rule, s.source,
+                               "|".join(s.counterparts), host, mode, account))
+        self._claim_prose_venues(doc, out, venue_owner)
+        return out
+
+    def _kept_sessions(self, doc: Document, heading: list[Meeting], found: list[Session]
+                       ) -> list[tuple[Session | None, Meeting | None, list[int]]]:
+        """(prose session, heading meeting, sentence ids of its mentions) of every session: the heading
+        meetings, then each prose session that is neither one of them nor a session told before (a
+        second mention adds what the first lacks); weak mentions of an organisation's session add sides."""
         kept: list[tuple[Session | None, Meeting | None, list[int]]] = [(None, m, []) for m in heading]
-        found = reader.read(doc, trace)
         by_year: dict[str, list[int]] = {}  # year -> indices of kept prose sessions (duplicates share a year)
         for s in found:
             if s.weak:
@@ -157,36 +186,19 @@ class MeetingStage:
                 assert o is not None
                 kept[k] = (replace(o, counterparts=tuple(sorted(set(o.counterparts) | set(w.counterparts)))),
                            None, kept[k][2] + [w.sentence_id])
-        order = sorted(range(len(kept)), key=lambda k: (kept[k][1].start if kept[k][1] else kept[k][0].start, k))
-        renumber = {k: n + 1 for n, k in enumerate(order)}
-        mention_sentences = {sid for _, _, sids in kept for sid in sids}
-        out: list[Meeting] = []
-        old_ids = {m.meeting_id: renumber[k] for k, (_, m, _) in enumerate(kept) if m is not None}
-        for i, mid in list(venue_owner.items()):
-            venue_owner[i] = old_ids.get(mid, mid)
-        for k in order:
-            s, m, sids = kept[k]
-            if m is not None:
-                host = self._heading_host(doc, m)
-                sides = reader.title_sides(NormText.of(m.title).text)
-                counterparts = self._heading_counterparts(doc, m, sides)
-                venue_country = reader.place_country(NormText.of(m.venue).text) if m.venue else ""
-                is_event = bool(m.venue) and reader.not_place_event(NormText.of(m.venue).text)
-                japan = not sides or "JP" in sides
-                host, mode = consult(m.mode, counterparts, host, venue_country or host, is_event, japan)
-                out.append(replace(m, meeting_id=renumber[k], counterparts="|".join(counterparts), host=host,
-                                   consult_mode=mode, account=tuple(sids)))
-                continue
-            assert s is not None
-            # every mention of the session tells it: 同年11月の日中防衛相会談では…合意した belongs to it too
-            account = tuple(sorted({sid for first in sids for sid in self._account(doc, first, mention_sentences)}))
-            host, mode = consult(s.mode, s.counterparts, s.host, s.venue_country, s.venue_is_event, s.japan_side,
-                                 s.multilateral)
-            out.append(Meeting(s.section_id, renumber[k], "", s.title, s.date, s.venue, "|".join(s.participants),
-                               s.mode, s.start, s.end, doc.text[s.start:s.end], s.rule, s.source,
-                               "|".join(s.counterparts), host, mode, account))
-        self._claim_prose_venues(doc, out, venue_owner)
-        return out
+        return kept
+
+    def _consulted_heading(self, doc: Document, m: Meeting) -> Meeting:
+        """A heading meeting with its counterparts, host and consult mode."""
+        reader = self.prose
+        host = self._heading_host(doc, m)
+        sides = reader.title_sides(NormText.of(m.title).text)
+        counterparts = self._heading_counterparts(doc, m, sides)
+        venue_country = reader.place_country(NormText.of(m.venue).text) if m.venue else ""
+        is_event = bool(m.venue) and reader.not_place_event(NormText.of(m.venue).text)
+        japan = not sides or "JP" in sides
+        host, mode = consult(m.mode, counterparts, host, venue_country or host, is_event, japan)
+        return replace(m, counterparts="|".join(counterparts), host=host, consult_mode=mode)
 
     def _same_heading(self, doc: Document, s: Session, heading: list[Meeting]) -> int | None:
         """The heading meeting (index) that a prose session retells: in its section (or below), same date."""
@@ -205,7 +217,9 @@ class MeetingStage:
             theirs = self.prose.title_sides(NormText.of(m.title).text) if self.prose is not None else None
             if sides and theirs and set(sides) != set(theirs):
                 continue  # 日米韓防衛相会談 told in the section of a 日米防衛相会談: another meeting
-            if not (same_title(s.title, m.title) or same_title(s.alias, m.title)):
+            # 第1回日豪「2+2」 retells 日豪外務・防衛閣僚協議(「2+2」): the heading's alias, same sides
+            by_alias = bool(sides) and bool(theirs) and same_title(s.title, bracket_alias(m.title))
+            if not (same_title(s.title, m.title) or same_title(s.alias, m.title) or by_alias):
                 continue  # a 表敬 told in the section of a 防衛相会談: another meeting
             if not s.date or (m.date and (m.date.startswith(s.date) or s.date.startswith(m.date))):
                 return k
@@ -438,6 +452,14 @@ def same_title(a: str, b: str) -> bool:
     ends the other (会談 / 日米防衛相会談, 日仏「2+2」 / 第2回日仏「2+2」); 表敬 and 会談 are two meetings."""
     x, y = _bare_title(a), _bare_title(b)
     return bool(x) and bool(y) and (x.endswith(y) or y.endswith(x))
+
+
+def bracket_alias(title: str) -> str:
+    """The name in brackets that ends a title (日豪外務・防衛閣僚協議(「2+2」) -> 「2+2」), or ''."""
+    import regex
+
+    m = regex.search(r"\(([^()]+)\)\s*\Z", NormText.of(title).text)
+    return m.group(1) if m else ""
 
 
 def _bare_title(title: str) -> str:

@@ -24,8 +24,10 @@ from typing import Literal
 
 import regex
 
-from ..document import Document, Entity, PersonMention, Sentence, Token, TraceEvent
+from ..document import Document, PersonMention, Sentence, Token, TraceEvent
+from ..ner import NerRules, SentenceView, read_in_doubt, with_entities
 from ..overlap import resolve
+from ..countries import CountryTable, MarkerRule
 from ..persons import PersonRegistry, Resolved, Resolver
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
@@ -55,11 +57,6 @@ class TitleRule(Rule):
     # katakana name or a GiNZA Person (a name next to an office no rule knows); "person_name" only
     # after a name MeCab reads as 人名 or GiNZA as Person (bare offices: 大臣, 長官)
     requires: Literal["", "marker", "marker_or_foreign_name", "person_name"] = ""
-
-
-class MarkerRule(Rule):
-    pattern: Regex
-    country: CountryCode
 
 
 class ContextCue(Rule):
@@ -94,7 +91,7 @@ class PeopleRules(Strict):
     name_reading: PatternRule | None = None
     counterpart_heading: PatternRule | None = None
     titles: tuple[TitleRule, ...]
-    markers: tuple[MarkerRule, ...]
+    markers: tuple[MarkerRule, ...] = ()  # organisations in a marker's place (NATO); countries: countries.yaml
     country_context: CountryContext = CountryContext()
     person_id: PersonIdRules = PersonIdRules()
     katakana_non_names: tuple[str, ...] = ()
@@ -156,26 +153,31 @@ def name_key(name: str, ids: PersonIdRules) -> str:
     return "・".join(parts[k:])
 
 
-@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry},
-       requires=("text", "edition", "sections", "sentences", "blocks", "tokens", "entities", "dates"),
-       assigns=("people",))
+@stage("people", rules={"people": PeopleRules, "persons": PersonRegistry, "countries": CountryTable, "ner": NerRules},
+       requires=("text", "edition", "sections", "sentences", "blocks", "tokens", "dates"), assigns=("people", "entities"),
+       model=True)
 class PeopleStage:
-    """Adds `doc.people`."""
+    """Adds `doc.people`, and the GiNZA entities it asked for to `doc.entities`."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, model=None):
         self.rules: PeopleRules = rules.get("people")
         self.registry = Resolver(rules.get("persons"), self.key)
+        self.model = model
+        shape = rules.get("ner")  # how a doubt is widened: part of what the model's evidence depends on
+        self.version = f"{model.version}+{shape.model_dump_json()}" if model is not None else "rules"
         r = self.rules
+        # the countries' markers (rules/countries.yaml), then people.yaml's own (organisations)
+        self.marker_rules: tuple[MarkerRule, ...] = rules.get("countries").marker_rules() + r.markers
         self.names = [(n, CompiledPattern.of(n.id, n.pattern)) for n in r.names]
         self.titles = [CompiledPattern.of(t.id, t.pattern) for t in r.titles]
-        self.markers = [CompiledPattern.of(m.id, m.pattern) for m in r.markers]
-        self.only_markers = CompiledPattern.of("markers", "(?:" + "|".join(f"(?:{m.pattern})" for m in r.markers)
+        self.markers = [CompiledPattern.of(m.id, m.pattern) for m in self.marker_rules]
+        self.only_markers = CompiledPattern.of("markers", "(?:" + "|".join(f"(?:{m.pattern})" for m in self.marker_rules)
                                                + ")+")
         self.former_prefix = CompiledPattern.of(r.former_prefix.id, r.former_prefix.pattern)
         self.former_suffix = CompiledPattern.of(r.former_suffix.id, r.former_suffix.pattern)
         self.reading = CompiledPattern.of(r.name_reading.id, r.name_reading.pattern) if r.name_reading else None
         ctx = r.country_context
-        any_marker = "(?:" + "|".join(f"(?:{m.pattern})" for m in r.markers) + ")"
+        any_marker = "(?:" + "|".join(f"(?:{m.pattern})" for m in self.marker_rules) + ")"
         countries = f"(?P<countries>{any_marker}(?:(?:{ctx.list_separator}){any_marker})*)"
         self.separator = CompiledPattern.of("people.country_context.list_separator", ctx.list_separator)
         self.counterpart = (CompiledPattern.of(r.counterpart_heading.id,
@@ -191,9 +193,9 @@ class PeopleStage:
         self._marker_memo: dict[str, tuple[int, ...]] = {}  # text -> indices of the markers it fullmatches
         # one alternation of every marker: a piece it does not match matches no marker (skipped when a
         # pattern uses group references or inline flags, whose meaning would change inside it)
-        plain = all(not regex.search(r"\\[1-9g]|\(\?P?=|\(\?[a-zA-Z]", m.pattern) for m in r.markers)
-        self._any_marker = CompiledPattern.of("markers", "|".join(f"(?:{m.pattern})" for m in r.markers)) \
-            if plain and r.markers else None
+        plain = all(not regex.search(r"\\[1-9g]|\(\?P?=|\(\?[a-zA-Z]", m.pattern) for m in self.marker_rules)
+        self._any_marker = CompiledPattern.of("markers", "|".join(f"(?:{m.pattern})" for m in self.marker_rules)) \
+            if plain and self.marker_rules else None
 
     def markers_matching(self, piece: str) -> tuple[int, ...]:
         """Indices of the marker patterns that match all of `piece` (memoized: pieces repeat)."""
@@ -275,8 +277,11 @@ class PeopleStage:
             return "kanji name too long"
         if name in self.non_names or self.only_markers.fullmatch(name):
             return "not a name (non_names / country marker)"
+        # 董軍中国国防部長: before a foreign marker, a short name that starts with a surname keeps a word
+        # that is never a name on its own
+        surname_first = marked and len(name) <= 3 and bool(toks) and toks[0].pos3 == "人名"
         for t in toks:
-            if t.text in self.non_names:
+            if t.text in self.non_names and not (surname_first and t is not toks[0]):
                 return f"contains non-name word {t.text}"
         for t in toks:
             if not marked and (t.pos1 in ("接頭辞", "接尾辞") or (t.pos1 and t.pos1 != "名詞")):
@@ -290,8 +295,16 @@ class PeopleStage:
             return "not a name (country marker / katakana_non_names)"
         return ""
 
+    def marker_starts(self, text: str, i: int) -> bool:
+        """Whether a country marker starts at folded position i."""
+        if self._any_marker is not None:
+            return self._any_marker.match(text, i) is not None
+        return any(pat.match(text, i) is not None for pat in self.markers)
+
     def starts_country_name(self, text: str, a: int, b: int) -> bool:
         """Whether a country marker starting at `a` runs past `b`: アラブ in アラブ首長国連邦 is no name."""
+        if self._any_marker is not None and self._any_marker.match(text, a) is None:
+            return False  # no marker starts here (one alternation of them all)
         return any((m := pat.match(text, a)) is not None and m.end() > b for pat in self.markers)
 
     def marker_before(self, text: str, a: int) -> int | None:
@@ -308,122 +321,139 @@ class PeopleStage:
                 return hit[0]
         return None
 
-    def sentence_candidates(self, doc: Document, sent: Sentence, toks: tuple[Token, ...],
-                            persons: list[Entity], trace: list[TraceEvent]) -> list[Candidate]:
-        norm = NormText.of(sent.text, sent.start)
-        text = norm.text
-        if not text:
-            return []
-        title_at = self.title_starts(text)
+    def sentence_candidates(self, view: SentenceView, doubts: list[tuple[int, int]] | None = None) -> list[Candidate]:
+        """The sentence's candidates. With `doubts` (a first reading, no model evidence yet), also the
+        folded spans where a GiNZA Person could change them: a title that only a person's or a foreign
+        name may precede, a kanji run MeCab does not read as a name, a title with no name found."""
+        text = view.text
+        title_at = self.title_starts(text) if text else {}
         if not title_at:
             return []
-        bounds = norm.boundaries({t.start for t in toks} | {t.end for t in toks}) | {len(text)}
-        tok_at = {}
-        for t in toks:
-            tok_at[t.start] = t
-
-        def tokens_in(a: int, b: int) -> list[Token]:
-            ra, rb = norm.raw_span(a, b)
-            return [t for t in toks if ra <= t.start and t.end <= rb]
-
-        ner_spans = []
-        for e in persons:
-            found = norm.folded_span(e.start, e.end)
-            if found is not None and found[0] < found[1]:
-                ner_spans.append(found)
-
-        def ner_overlaps(a: int, b: int) -> bool:
-            return any(x < b and a < y for x, y in ner_spans)
-
-        def ner_names(a: int, b: int) -> bool:
-            """A GiNZA Person over the name that stops inside it: evidence of a name, unlike a span that
-            runs on into the title (済南軍区司令官 tagged whole)."""
-            return any(x < b and a < y <= b for x, y in ner_spans)
-
-        def drop(rule_id: str, a: int, b: int, reason: str) -> None:
-            ra, rb = norm.raw_span(a, b)
-            trace.append(TraceEvent("people", rule_id, ra, rb, doc.text[ra:rb], "dropped", reason))
-
         out: list[Candidate] = []
         for rule, pat in self.names:
             for m in pat.finditer(text):
-                a, b = m.start(), m.end()
-                if rule.kind == "katakana":
-                    if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
-                        continue
-                    # ウクライナ・ウメロフ国防相: a country written before the name's ・ is its marker
-                    # (of_marker reads it back), not a part of the name
-                    first = text.find("・", a, b)
-                    if first > a and self.markers_matching(text[a:first]) and self.of_marker.search(text[:first + 1]):
-                        a = first + 1
-                    ner = ner_names(a, b)
-                    tail = self.best_tail(text, b, title_at, foreign=True, person=ner)
-                    # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
-                    dot = text.rfind("・", a, b)
-                    if dot > a:
-                        split = self.best_tail(text, dot + 1, title_at, foreign=True, person=ner)
-                        if split is not None and split.marker is not None and split.marker_end >= b:
-                            b, tail = dot, split
-                    if tail is None:
-                        continue
-                    why = self.katakana_name_ok(text[a:b])
-                    if not why and self.starts_country_name(text, a, b):
-                        why = "the start of a country name"
-                    if why:
-                        drop(rule.id, a, tail.title_end, why)
-                        continue
-                    out.append(Candidate(sent, norm, a, b, rule.id, tail, ner_overlaps(a, b), True))
+                found = (self._katakana_name if rule.kind == "katakana" else self._kanji_run)(
+                    view, title_at, rule, m.start(), m.end(), doubts)
+                if found is not None:
+                    out.append(found)
+        if doubts is not None:
+            doubts += self.unnamed_titles(text, title_at, out)
+        out += self._model_names(view, title_at, out)
+        kept = []
+        for c in out:
+            follow = self.not_followed.search(text[c.tail.title_end:c.tail.title_end + 8])
+            if follow is not None and follow.start() == 0:
+                view.drop(c.name_rule, c.name_start, c.tail.title_end,
+                          "title is part of a compound noun (not_followed_by)")
+                continue
+            kept.append(replace(c, of_marker=self.marker_before(text, c.name_start)))
+        return kept
+
+    def _katakana_name(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]], rule: NameRule,
+                       a: int, b: int, doubts: list[tuple[int, int]] | None) -> Candidate | None:
+        """The katakana name text[a:b] before a tail, or None."""
+        text = view.text
+        if a > 0 and (text[a - 1] in "ー・=" or "\u30a1" <= text[a - 1] <= "\u30fa"):
+            return None
+        # ウクライナ・ウメロフ国防相: a country written before the name's ・ is its marker
+        # (of_marker reads it back), not a part of the name
+        first = text.find("・", a, b)
+        if first > a and self.markers_matching(text[a:first]) and self.of_marker.search(text[:first + 1]):
+            a = first + 1
+        ner = view.evidence_ends_in(a, b)
+        tail = self.best_tail(text, b, title_at, foreign=True, person=ner)
+        if doubts is not None and not ner:
+            alt = self.best_tail(text, b, title_at, foreign=True, person=True)
+            if _reads_differently(alt, tail):
+                doubts.append((a, alt.title_end))
+        # プラボウォ・インドネシア国防大臣: the part after the last ・ may be the country marker
+        dot = text.rfind("・", a, b)
+        if dot > a:
+            split = self.best_tail(text, dot + 1, title_at, foreign=True, person=ner)
+            if split is not None and split.marker is not None and split.marker_end >= b:
+                b, tail = dot, split
+        if tail is None:
+            return None
+        why = self.katakana_name_ok(text[a:b])
+        if not why and self.starts_country_name(text, a, b):
+            why = "the start of a country name"
+        if why:
+            view.drop(rule.id, a, tail.title_end, why)
+            return None
+        return Candidate(view.sent, view.norm, a, b, rule.id, tail, view.evidence_overlaps(a, b), True)
+
+    def _kanji_run(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]], rule: NameRule,
+                   a: int, b: int, doubts: list[tuple[int, int]] | None) -> Candidate | None:
+        """The kanji name at the start of the kanji run at `a` (or at a 人名 token inside it) before a
+        tail: the best reading of every start and end the tokens allow, or None."""
+        text, bounds = view.text, view.bounds
+        run_start = run_end = a
+        while run_end < len(text) and _is_han(text[run_end]):
+            run_end += 1
+        if run_start > 0 and _is_han(text[run_start - 1]):
+            return None  # finditer restarts inside runs; only take each run once
+        before = text[run_start - 1] if run_start > 0 else ""
+        if before and (_is_kana_name_char(before) or (before.isascii() and before.isalnum())):
+            return None  # a kanji name does not follow katakana or latin letters (インド太平洋軍司令官)
+        tok_at = {t.start: t for t in view.toks}
+        starts = [run_start] + [i for i in range(run_start + 1, run_end) if i in bounds
+                                and (t := tok_at.get(view.norm.starts[i])) is not None and t.pos3 == "人名"]
+        best: tuple[tuple, Candidate] | None = None
+        best_alt: tuple | None = None  # the choice GiNZA could make: a Person over every span
+        rejected: tuple[int, int, str] | None = None
+        for s in starts:
+            for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
+                # a name ends at a token edge, or where a country marker starts (李鐘燮韓国国防部長官:
+                # MeCab reads 燮韓 as one word)
+                if s not in bounds or (i not in bounds and not self.marker_starts(text, i)):
                     continue
-                # kanji: the name is the start of a kanji run (or a 人名 token inside it)
-                run_start = a
-                run_end = a
-                while run_end < len(text) and _is_han(text[run_end]):
-                    run_end += 1
-                if run_start > 0 and _is_han(text[run_start - 1]):
-                    continue  # finditer restarts inside runs; only take each run once
-                before = text[run_start - 1] if run_start > 0 else ""
-                if before and (_is_kana_name_char(before) or (before.isascii() and before.isalnum())):
-                    continue  # a kanji name does not follow katakana or latin letters (インド太平洋軍司令官)
-                starts = [run_start] + [i for i in range(run_start + 1, run_end) if i in bounds
-                                        and (t := tok_at.get(norm.starts[i])) is not None and t.pos3 == "人名"]
-                best: tuple[tuple, Candidate] | None = None
-                rejected: tuple[int, int, str] | None = None
-                for s in starts:
-                    for i in range(s + 1, min(run_end, s + self.rules.max_kanji_name) + 1):
-                        if i not in bounds or s not in bounds:
-                            continue
-                        toks_si = tokens_in(s, i)
-                        ner = ner_names(s, i)
-                        person = ner or (bool(toks_si) and all(t.pos3 == "人名" for t in toks_si))
-                        tail = self.best_tail(text, i, title_at, foreign=ner, person=person)
-                        if tail is None:
-                            continue
-                        # before a marker or a foreign office (国防部長官: Korea only) the name is foreign
-                        foreign_office = tail.marker is not None or (
-                            bool(self.rules.titles[tail.title].countries)
-                            and "JP" not in self.rules.titles[tail.title].countries)
-                        why = self.kanji_name_ok(text[s:i], toks_si, marked=foreign_office)
-                        if not why and self.starts_country_name(text, s, i):
-                            why = "the start of a country name"
-                        if why:
-                            # GiNZA may overrule MeCab's reading of a word, never non_names or markers
-                            if ner and why.startswith("token "):
-                                cand = Candidate(sent, norm, s, i, "person.ner_name", tail, True, False)
-                            else:
-                                rejected = rejected or (s, tail.title_end, why)
-                                continue
-                        else:
-                            cand = Candidate(sent, norm, s, i, rule.id, tail, ner_overlaps(s, i), True)
-                        key = (tail.rank(self.rules.titles), cand.rule_found, s == run_start, -(i - s))
-                        if best is None or key > best[0]:
-                            best = (key, cand)
-                if best is not None:
-                    out.append(best[1])
-                elif rejected is not None:
-                    drop(rule.id, rejected[0], rejected[1], f"title without a name: {rejected[2]}")
-        # GiNZA Person spans the rules did not read as names
-        for a, b in ner_spans:
-            if any(c.name_start < b and a < c.name_end for c in out):
+                toks_si = view.tokens_in(s, i)
+                ner = view.evidence_ends_in(s, i)
+                person = ner or (bool(toks_si) and all(t.pos3 == "人名" for t in toks_si))
+                found = self._kanji_choice(view, title_at, rule, run_start, s, i, toks_si, ner, person)
+                if doubts is not None and not ner:
+                    alt = self._kanji_choice(view, title_at, rule, run_start, s, i, toks_si, True, True)
+                    if alt is not None and alt[0] is not None and (best_alt is None or alt[0] > best_alt[0]):
+                        best_alt = (alt[0], s, i, alt[1].tail)
+                if found is None:
+                    continue
+                if found[0] is None:
+                    rejected = rejected or (s, found[2].title_end, found[1])
+                elif best is None or found[0] > best[0]:
+                    best = found
+        if best_alt is not None and (best is None or (best[1].name_start, best[1].name_end, best[1].tail)
+                                     != best_alt[1:]):
+            doubts.append((best_alt[1], best_alt[3].title_end))
+        if best is None and rejected is not None:
+            view.drop(rule.id, rejected[0], rejected[1], f"title without a name: {rejected[2]}")
+        return best[1] if best is not None else None
+
+    def _kanji_choice(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]], rule: NameRule,
+                      run_start: int, s: int, i: int, toks_si: list[Token], ner: bool, person: bool):
+        """The kanji name text[s:i] before its best tail: (rank key, candidate), or (None, the reason it
+        is no name, the tail), or None when no title follows."""
+        text = view.text
+        tail = self.best_tail(text, i, title_at, foreign=ner, person=person)
+        if tail is None:
+            return None
+        # before a marker or a foreign office (国防部長官: Korea only) the name is foreign
+        title = self.rules.titles[tail.title]
+        foreign_office = tail.marker is not None or (bool(title.countries) and "JP" not in title.countries)
+        why = self.kanji_name_ok(text[s:i], toks_si, marked=foreign_office)
+        if not why and self.starts_country_name(text, s, i):
+            why = "the start of a country name"
+        if why and not (ner and why.startswith("token ")):
+            return None, why, tail  # GiNZA may overrule MeCab's reading of a word, never non_names or markers
+        cand = (Candidate(view.sent, view.norm, s, i, "person.ner_name", tail, True, False) if why
+                else Candidate(view.sent, view.norm, s, i, rule.id, tail, view.evidence_overlaps(s, i), True))
+        return (tail.rank(self.rules.titles), cand.rule_found, s == run_start, -(i - s)), cand
+
+    def _model_names(self, view: SentenceView, title_at: dict[int, list[tuple[int, int]]],
+                     found: list[Candidate]) -> list[Candidate]:
+        """GiNZA Person spans the rules did not read as names, before a tail."""
+        text, out = view.text, []
+        for a, b in view.evidence:
+            if any(c.name_start < b and a < c.name_end for c in found + out):
                 continue
             name = text[a:b]
             if not all(_is_han(c) or _is_kana_name_char(c) for c in name):
@@ -434,28 +464,41 @@ class PeopleStage:
                 continue
             tail = self.best_tail(text, b, title_at, foreign=True, person=True)
             if tail is not None:
-                out.append(Candidate(sent, norm, a, b, "person.ner_name", tail, True, False))
-        kept = []
-        for c in out:
-            follow = self.not_followed.search(text[c.tail.title_end:c.tail.title_end + 8])
-            if follow is not None and follow.start() == 0:
-                drop(c.name_rule, c.name_start, c.tail.title_end, "title is part of a compound noun (not_followed_by)")
+                out.append(Candidate(view.sent, view.norm, a, b, "person.ner_name", tail, True, False))
+        return out
+
+    def unnamed_titles(self, text: str, title_at: dict[int, list[tuple[int, int]]],
+                       found: list[Candidate]) -> list[tuple[int, int]]:
+        """Titles no candidate names, after a run of name characters that is not only a country marker
+        or a word that is never a name: where a GiNZA Person the rules did not read would be kept."""
+        named = {c.tail.title_start for c in found}
+        inner = {k for t, ends in title_at.items() for _, e in ends for k in range(t + 1, e)}
+        out = []
+        for t0 in sorted(title_at):
+            if t0 in named or t0 == 0 or t0 in inner:  # 長官 inside 国防長官 is not a title of its own
                 continue
-            kept.append(replace(c, of_marker=self.marker_before(text, c.name_start)))
-        return kept
+            for p in range(max(1, t0 - MAX_MARKER), t0 + 1):
+                if not (_is_han(text[p - 1]) or _is_kana_name_char(text[p - 1])):
+                    continue
+                if any(c.name_start < p <= c.tail.title_end for c in found):
+                    continue
+                run = p - 1
+                while run > 0 and p - run < 12 and (_is_han(text[run - 1]) or _is_kana_name_char(text[run - 1])):
+                    run -= 1
+                word = text[run:p]
+                if word in self.non_names or word in self.katakana_non_names or self.only_markers.fullmatch(word):
+                    continue
+                tail = self.best_tail(text, p, title_at, foreign=True, person=True)
+                if tail is not None and tail.title_start == t0:
+                    out.append((run, tail.title_end))
+                    break
+        return out
 
     # ------------------------------------------------------------------ the document
     def __call__(self, doc: Document) -> Document:
-        by_sentence = doc.tokens_by_sentence()
-        persons_by_sentence: dict[int, list[Entity]] = {}
-        for e in doc.entities:
-            if e.label in PERSON_LABELS:
-                persons_by_sentence.setdefault(e.sentence_id, []).append(e)
-        trace: list[TraceEvent] = []
-        cands: list[Candidate] = []
-        for sent in doc.extractable_sentences():
-            cands += self.sentence_candidates(doc, sent, by_sentence.get(sent.sentence_id, ()),
-                                              persons_by_sentence.get(sent.sentence_id, []), trace)
+        cands, trace, entities = read_in_doubt(
+            doc, "people", self.model, self.sentence_candidates,
+            lambda e: e.label in PERSON_LABELS)
 
         def span(c: Candidate) -> tuple[int, int]:
             return c.norm.raw_span(c.name_start, c.tail.title_end)
@@ -514,7 +557,8 @@ class PeopleStage:
                                         title, country, former, person_id, source, "+".join(fired),
                                         "registry" if entry is not None else "fallback"))
         people.sort(key=lambda p: (p.start, p.end))
-        return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace))
+        return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace),
+                       entities=with_entities(doc, entities))
 
     # ------------------------------------------------------------------ countries
     def key(self, name: str) -> str:
@@ -523,10 +567,10 @@ class PeopleStage:
     def marker_country(self, c: Candidate) -> tuple[str, str] | None:
         """(code, rule id) of the marker written with the mention (米, NATO, ルクセンブルクの); None without one."""
         if c.tail.marker is not None:
-            mk = self.rules.markers[c.tail.marker]
+            mk = self.marker_rules[c.tail.marker]
             return mk.country, mk.id
         if c.of_marker is not None:
-            mk = self.rules.markers[c.of_marker]
+            mk = self.marker_rules[c.of_marker]
             return mk.country, mk.id
         return None
 
@@ -593,7 +637,7 @@ class PeopleStage:
             hit = self.markers_matching(part) if part else ()
             if not hit:
                 return frozenset()
-            codes.add(self.rules.markers[hit[0]].country)
+            codes.add(self.marker_rules[hit[0]].country)
         return frozenset(codes - {""})
 
     def context_cues(self, doc: Document) -> dict[tuple[str, int], list[Cue]]:
@@ -626,6 +670,15 @@ class PeopleStage:
                     return codes.pop()
             section_id = section.parent_id
         return ""
+
+
+def _reads_differently(alt: Tail | None, tail: Tail | None) -> bool:
+    """Whether the reading a name would get with GiNZA's evidence (`alt`) differs from the rules' own:
+    a title found only then, or another extent of marker and title."""
+    if alt is None:
+        return False
+    return tail is None or (alt.marker_end, alt.title_start, alt.title_end) != (tail.marker_end, tail.title_start,
+                                                                               tail.title_end)
 
 
 def _is_kana_name_char(c: str) -> bool:

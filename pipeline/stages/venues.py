@@ -9,15 +9,16 @@ to it by a coordinator (X、Y及びZを訪問) share the cue. A phrase reads as 
 gazetteer, a country marker + facility (米国防省), MeCab's 地名 tags, a katakana run that is not
 one dictionary common noun, a facility word after a place, kanji with a reading in kana, or a
 GiNZA place entity. Topics (尖閣諸島), modes (電話, テレビ会議) and non-places (全国) are
-excluded. All of it is data in rules/venues.yaml; the country markers are shared with
-rules/people.yaml. `meeting_id` stays empty: the meetings stage links venues to meetings.
+excluded. All of it is data in rules/venues.yaml; the countries (places of kind `country`, and
+the markers of 米国防省) come from rules/countries.yaml. `meeting_id` stays empty: the meetings stage links venues to meetings.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..document import Document, Entity, Sentence, Token, TraceEvent, VenueMention
+from ..document import Document, Sentence, Token, TraceEvent, VenueMention
+from ..ner import SentenceView, read_in_doubt, with_entities
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
@@ -99,14 +100,17 @@ class Candidate:
     reading: Reading
 
 
-@stage("venues", rules={"venues": VenueRules}, reads=("people",),
-       requires=("text", "sentences", "blocks", "tokens", "entities", "people"), assigns=("venues",))
+@stage("venues", rules={"venues": VenueRules}, reads=("countries", "ner"),
+       requires=("text", "sentences", "blocks", "tokens", "people"), assigns=("venues", "entities"), model=True)
 class VenueStage:
-    """Adds `doc.venues` (meeting_id left empty)."""
+    """Adds `doc.venues` (meeting_id left empty), and the GiNZA entities it asked for to `doc.entities`."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, model=None):
         self.rules: VenueRules = rules.get("venues")
-        people = rules.get("people")
+        self.model = model
+        shape = rules.get("ner")  # how a doubt is widened: part of what the model's evidence depends on
+        self.version = f"{model.version}+{shape.model_dump_json()}" if model is not None else "rules"
+        countries = rules.get("countries")
         r = self.rules
         self.cues = [(c, CompiledPattern.of(c.id, c.pattern)) for c in r.cues]
         self.context = CompiledPattern.of(r.context.id, r.context.pattern)
@@ -122,9 +126,9 @@ class VenueStage:
         self.coordinator = CompiledPattern.of("venues.coordinator", r.coordinator)
         self.reading_aside = CompiledPattern.of("venues.reading_aside", r.reading_aside)
         self.gloss = CompiledPattern.of("venues.gloss", r.gloss)
-        self.markers = [(m.country, CompiledPattern.of(m.id, m.pattern), m.id) for m in people.markers if m.country]
+        self.markers = [(m.country, CompiledPattern.of(m.id, m.pattern), m.id) for m in countries.marker_rules()]
         self.places: dict[str, Place] = {}
-        for p in r.gazetteer:
+        for p in gazetteer(countries, r):
             for n in (p.name, *p.aliases):
                 self.places.setdefault(n, p)
         self.by_length = sorted(self.places, key=lambda n: (-len(n), n))
@@ -175,7 +179,7 @@ class VenueStage:
                 return Reading("facility", None, ("venue.facility",), ner)
         if ner:
             return Reading("place", None, ("venue.ner_place",), True, False)
-        return "not read as a place"
+        return NOT_READ
 
     def country_inside(self, s: str) -> str | None:
         """The country of the most specific gazetteer entry written inside `s`."""
@@ -195,180 +199,16 @@ class VenueStage:
         return max(found, key=lambda f: f[0])[1].country
 
     # ------------------------------------------------------------------ one sentence
-    def sentence_candidates(self, doc: Document, sent: Sentence, toks: tuple[Token, ...], places: list[Entity],
-                            trace: list[TraceEvent]) -> list[Candidate]:
-        norm = NormText.of(sent.text, sent.start)
-        text = norm.text
-        bounds = norm.boundaries({t.start for t in toks} | {t.end for t in toks}) | {0, len(text)}
-
-        def tokens_in(a: int, b: int) -> list[Token]:
-            ra, rb = norm.raw_span(a, b)
-            return [t for t in toks if ra <= t.start and t.end <= rb]
-
-        ner_spans = []
-        for e in places:
-            found = norm.folded_span(e.start, e.end)
-            if found is not None:
-                ner_spans.append(found)
-
-        def ner_covers(a: int, b: int) -> bool:
-            return any(x <= a and b <= y for x, y in ner_spans)
-
-        def is_char(c: str) -> bool:
-            return self.place_char.fullmatch(c) is not None
-
-        def read(a: int, b: int) -> Reading | str:
-            return self.reading(text[a:b], tokens_in(a, b), ner_covers(a, b))
-
-        def skip_aside(b: int) -> tuple[int, bool]:
-            """Move b before an aside that ends at it: a bracket (シャングリラ会合(アジア安全保障会議)の機会に)
-            or a latin gloss after a colon (X本部:North Atlantic Treaty Organizationにおいて). The flag is
-            True when the bracket holds a reading in kana (湛江(たんこう)): the kanji before it are a name."""
-            if b > 0 and text[b - 1] == ")":
-                depth, k = 0, b - 1
-                while k >= 0:
-                    depth += {")": 1, "(": -1}.get(text[k], 0)
-                    if depth == 0:
-                        break
-                    k -= 1
-                if k > 0 and b - k <= MAX_PHRASE:
-                    return k, self.reading_aside.fullmatch(text[k:b]) is not None
-            window = max(0, b - 2 * MAX_PHRASE)
-            gloss = self.gloss.search(text[window:b])
-            if gloss is not None and window + gloss.start() > 0:
-                return window + gloss.start(), False
-            return b, False
-
-        def core(b: int, named: bool = False) -> tuple[int, Reading] | tuple[None, str]:
-            """The longest place that ends at b, within the character run before b; with `named`, the
-            kanji just before b are a place even when nothing else says so (they carry a reading)."""
-            a = b
-            while a > 0 and b - a < MAX_PHRASE and is_char(text[a - 1]):
-                a -= 1
-            han = b
-            while han > a and _is_han(text[han - 1]):
-                han -= 1
-            why = "no place phrase before the cue"
-            for s in range(a, b):
-                if s not in bounds and not (named and s == han):
-                    continue
-                if "・" in text[s:b] and not all(_is_kana(c) for c in text[s:b]):
-                    continue  # X・Y of kanji: read Y alone, then X (a container or another place)
-                r = read(s, b)
-                if isinstance(r, Reading):
-                    return s, r
-                if named and s == han:
-                    return s, Reading("place", None, ("venue.reading_aside",))
-                if s == a:
-                    why = r
-            return None, why
-
-        def drop(rule_id: str, a: int, b: int, reason: str) -> None:
-            ra, rb = norm.raw_span(a, b)
-            trace.append(TraceEvent("venues", rule_id, ra, rb, doc.text[ra:rb], "dropped", reason))
-
-        def build(cue: Cue, a: int, b: int, r: Reading, fired: list[str]) -> Candidate:
-            """The venue whose most specific place is text[a:b], read as `r`."""
-            name_start, name_end = a, b
-            country = r.country
-            fired = [cue.id, *r.rules, *fired]
-            # XのY: X is a place too -> the phrase starts at X; Y stays the name.
-            # X・Y likewise when X is a country, a state or a province (中国広東省・湛江).
-            while a >= 2 and text[a - 1] in "の・":
-                prev, pr = core(a - 1)
-                if prev is None or isinstance(pr, str) or pr.kind == "event":
-                    break
-                if text[a - 1] == "・" and pr.kind not in ("country", "state") \
-                        and not self.container.search(text[prev:a - 1]):
-                    break
-                if country is None and pr.country:
-                    country = pr.country
-                elif country is None:
-                    country = self.country_inside(text[prev:a - 1])
-                a = prev
-                fired.append("venue.of_place")
-            # XにあるY: X tells Y's country
-            ctx = self.context.search(text[max(0, a - 6):a])
-            if ctx is not None and country is None:
-                cb = max(0, a - 6) + ctx.start()
-                cs, cr = core(cb)
-                if cs is not None and not isinstance(cr, str):
-                    country = cr.country or self.country_inside(text[cs:cb])
-                    fired.append(self.rules.context.id)
-            if country is None:
-                country = self.country_inside(text[name_start:name_end])
-            if country is None and all(_is_han(c) for c in text[name_start:name_end]) \
-                    and r.kind in ("place", "facility") and "venue.reading_aside" not in r.rules:
-                country = self.rules.kanji_default_country
-                fired.append("venue.kanji_default_country")
-            # name: the most specific part
-            while True:
-                # a country written before a ・ (フランス・ビアリッツ -> ビアリッツ)
-                dot = text.find("・", name_start, name_end)
-                head = self.places.get(text[name_start:dot]) if dot > name_start else None
-                if head is not None and head.kind == "country" and name_end - dot - 1 >= 2:
-                    name_start = dot + 1
-                    fired.append("venue.country_prefix")
-                    continue
-                am = self.admin.match(text[name_start:name_end])
-                if am is None or am.end() == 0 or name_end - (name_start + am.end()) < 2:
-                    break
-                name_start += am.end()
-            return Candidate(sent, norm, a, b, name_start, name_end, country or "", "+".join(fired), r)
-
-        def fits(cue: Cue, a: int, b: int, r: Reading | str) -> bool:
-            if isinstance(r, str):
-                if b > a:
-                    drop(cue.id, a, b, r)
-                return False
-            if cue.requires and r.kind not in cue.requires:
-                drop(cue.id, a, b, f"cue needs a place of kind {'/'.join(cue.requires)}, not {r.kind}")
-                return False
-            if r.kind == "event" and self.event_placed.search(text[max(0, a - 4):a]):
-                drop(cue.id, a, b, "the event's own place is named before it (XでのY会議)")
-                return False
-            return True
-
-        out: list[Candidate] = []
-        for cue, pat in self.cues:
-            for m in pat.finditer(text):
-                if "place" in pat.compiled.groupindex and m.group("place") is not None:
-                    a, b = m.span("place")
-                    r = read(a, b)
-                else:
-                    b, named = skip_aside(m.start())
-                    start, r = core(b, named)
-                    a = start if start is not None else b
-                if not fits(cue, a, b, r):
-                    continue
-                found = build(cue, a, b, r, [])
-                out.append(found)
-                # places coordinated before it share the cue: X、Y及びZを訪問, 江田島・呉を訪問
-                while True:
-                    sep = self.coordinator.search(text[max(0, found.start - 4):found.start])
-                    if sep is None:
-                        break
-                    qb, named = skip_aside(found.start - len(sep.group()))
-                    qa, qr = core(qb, named)
-                    if qa is None or isinstance(qr, str) or not qr.rule_found or qr.kind == "event" \
-                            or not fits(cue, qa, qb, qr):
-                        break
-                    found = build(cue, qa, qb, qr, ["venue.coordinated"])
-                    out.append(found)
-        return out
+    def sentence_candidates(self, view: SentenceView, doubts: list[tuple[int, int]] | None = None) -> list[Candidate]:
+        """The sentence's candidates. With `doubts` (a first reading, no model evidence yet), also the
+        folded spans before a cue that no rule reads as a place: where a GiNZA place would be kept."""
+        return _PlaceReading(self, view, doubts).candidates()
 
     # ------------------------------------------------------------------ the document
     def __call__(self, doc: Document) -> Document:
-        by_sentence = doc.tokens_by_sentence()
-        places_by_sentence: dict[int, list[Entity]] = {}
-        for e in doc.entities:
-            if e.label in PLACE_LABELS or e.ontonotes in ("GPE", "LOC", "FAC"):
-                places_by_sentence.setdefault(e.sentence_id, []).append(e)
-        trace: list[TraceEvent] = []
-        cands: list[Candidate] = []
-        for sent in doc.extractable_sentences():
-            cands += self.sentence_candidates(doc, sent, by_sentence.get(sent.sentence_id, ()),
-                                              places_by_sentence.get(sent.sentence_id, []), trace)
+        cands, trace, entities = read_in_doubt(
+            doc, "venues", self.model, self.sentence_candidates,
+            lambda e: e.label in PLACE_LABELS or e.ontonotes in ("GPE", "LOC", "FAC"))
         people = [(p.start, p.end) for p in doc.people]
         free: list[Candidate] = []
         for c in cands:
@@ -392,7 +232,172 @@ class VenueStage:
             venues.append(VenueMention(c.sentence.section_id, c.sentence.sentence_id, a, b, doc.text[a:b],
                                        c.norm.raw_text(c.name_start, c.name_end), c.country, None, source, c.cue))
         venues.sort(key=lambda v: (v.start, v.end))
-        return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace))
+        return replace(doc, venues=tuple(venues), trace=doc.trace + tuple(trace),
+                       entities=with_entities(doc, entities))
+
+
+class _PlaceReading:
+    """The venue candidates of one sentence (`VenueStage.sentence_candidates`): the stage's rules, the
+    sentence's view and, in a first reading, the doubts to fill."""
+
+    def __init__(self, st: VenueStage, view: SentenceView, doubts: list[tuple[int, int]] | None):
+        self.st, self.view, self.text, self.doubts = st, view, view.text, doubts
+
+    def read(self, a: int, b: int) -> Reading | str:
+        st, text = self.st, self.text
+        toks_ab = self.view.tokens_in(a, b)
+        found = st.reading(text[a:b], toks_ab, self.view.evidence_covers(a, b))
+        if self.doubts is not None and found == NOT_READ and any(t.pos2 == "固有名詞" for t in toks_ab):
+            self.doubts.append((a, b))  # a proper noun no rule reads as a place: GiNZA may know it
+        return found
+
+    def skip_aside(self, b: int) -> tuple[int, bool]:
+        """Move b before an aside that ends at it: a bracket (シャングリラ会合(アジア安全保障会議)の機会に)
+        or a latin gloss after a colon (X本部:North Atlantic Treaty Organizationにおいて). The flag is
+        True when the bracket holds a reading in kana (湛江(たんこう)): the kanji before it are a name."""
+        st, text = self.st, self.text
+        if b > 0 and text[b - 1] == ")":
+            depth, k = 0, b - 1
+            while k >= 0:
+                depth += {")": 1, "(": -1}.get(text[k], 0)
+                if depth == 0:
+                    break
+                k -= 1
+            if k > 0 and b - k <= MAX_PHRASE:
+                return k, st.reading_aside.fullmatch(text[k:b]) is not None
+        window = max(0, b - 2 * MAX_PHRASE)
+        gloss = st.gloss.search(text[window:b])
+        if gloss is not None and window + gloss.start() > 0:
+            return window + gloss.start(), False
+        return b, False
+
+    def core(self, b: int, named: bool = False) -> tuple[int, Reading] | tuple[None, str]:
+        """The longest place that ends at b, within the character run before b; with `named`, the
+        kanji just before b are a place even when nothing else says so (they carry a reading)."""
+        st, text = self.st, self.text
+        a = b
+        while a > 0 and b - a < MAX_PHRASE and st.place_char.fullmatch(text[a - 1]) is not None:
+            a -= 1
+        han = b
+        while han > a and _is_han(text[han - 1]):
+            han -= 1
+        why = "no place phrase before the cue"
+        for s in range(a, b):
+            if s not in self.view.bounds and not (named and s == han):
+                continue
+            if "・" in text[s:b] and not all(_is_kana(c) for c in text[s:b]):
+                continue  # X・Y of kanji: read Y alone, then X (a container or another place)
+            r = self.read(s, b)
+            if isinstance(r, Reading):
+                return s, r
+            if named and s == han:
+                return s, Reading("place", None, ("venue.reading_aside",))
+            if s == a:
+                why = r
+        return None, why
+
+    def build(self, cue: Cue, a: int, b: int, r: Reading, fired: list[str]) -> Candidate:
+        """The venue whose most specific place is text[a:b], read as `r`."""
+        st, text = self.st, self.text
+        name_start, name_end = a, b
+        country = r.country
+        fired = [cue.id, *r.rules, *fired]
+        # XのY: X is a place too -> the phrase starts at X; Y stays the name.
+        # X・Y likewise when X is a country, a state or a province (中国広東省・湛江).
+        while a >= 2 and text[a - 1] in "の・":
+            prev, pr = self.core(a - 1)
+            if prev is None or isinstance(pr, str) or pr.kind == "event":
+                break
+            if text[a - 1] == "・" and pr.kind not in ("country", "state") \
+                    and not st.container.search(text[prev:a - 1]):
+                break
+            if country is None and pr.country:
+                country = pr.country
+            elif country is None:
+                country = st.country_inside(text[prev:a - 1])
+            a = prev
+            fired.append("venue.of_place")
+        # XにあるY: X tells Y's country
+        ctx = st.context.search(text[max(0, a - 6):a])
+        if ctx is not None and country is None:
+            cb = max(0, a - 6) + ctx.start()
+            cs, cr = self.core(cb)
+            if cs is not None and not isinstance(cr, str):
+                country = cr.country or st.country_inside(text[cs:cb])
+                fired.append(st.rules.context.id)
+        if country is None:
+            country = st.country_inside(text[name_start:name_end])
+        if country is None and all(_is_han(c) for c in text[name_start:name_end]) \
+                and r.kind in ("place", "facility") and "venue.reading_aside" not in r.rules:
+            country = st.rules.kanji_default_country
+            fired.append("venue.kanji_default_country")
+        # name: the most specific part
+        while True:
+            # a country written before a ・ (フランス・ビアリッツ -> ビアリッツ)
+            dot = text.find("・", name_start, name_end)
+            head = st.places.get(text[name_start:dot]) if dot > name_start else None
+            if head is not None and head.kind == "country" and name_end - dot - 1 >= 2:
+                name_start = dot + 1
+                fired.append("venue.country_prefix")
+                continue
+            am = st.admin.match(text[name_start:name_end])
+            if am is None or am.end() == 0 or name_end - (name_start + am.end()) < 2:
+                break
+            name_start += am.end()
+        return Candidate(self.view.sent, self.view.norm, a, b, name_start, name_end, country or "", "+".join(fired), r)
+
+    def fits(self, cue: Cue, a: int, b: int, r: Reading | str) -> bool:
+        st, text = self.st, self.text
+        if isinstance(r, str):
+            if b > a:
+                self.view.drop(cue.id, a, b, r)
+            return False
+        if cue.requires and r.kind not in cue.requires:
+            self.view.drop(cue.id, a, b, f"cue needs a place of kind {'/'.join(cue.requires)}, not {r.kind}")
+            return False
+        if r.kind == "event" and st.event_placed.search(text[max(0, a - 4):a]):
+            self.view.drop(cue.id, a, b, "the event's own place is named before it (XでのY会議)")
+            return False
+        return True
+
+    def candidates(self) -> list[Candidate]:
+        """The venues of the sentence, cue by cue."""
+        st, text = self.st, self.text
+        out: list[Candidate] = []
+        for cue, pat in st.cues:
+            for m in pat.finditer(text):
+                if "place" in pat.compiled.groupindex and m.group("place") is not None:
+                    a, b = m.span("place")
+                    r = self.read(a, b)
+                else:
+                    b, named = self.skip_aside(m.start())
+                    start, r = self.core(b, named)
+                    a = start if start is not None else b
+                if not self.fits(cue, a, b, r):
+                    continue
+                found = self.build(cue, a, b, r, [])
+                out.append(found)
+                # places coordinated before it share the cue: X、Y及びZを訪問, 江田島・呉を訪問
+                while True:
+                    sep = st.coordinator.search(text[max(0, found.start - 4):found.start])
+                    if sep is None:
+                        break
+                    qb, named = self.skip_aside(found.start - len(sep.group()))
+                    qa, qr = self.core(qb, named)
+                    if qa is None or isinstance(qr, str) or not qr.rule_found or qr.kind == "event" \
+                            or not self.fits(cue, qa, qb, qr):
+                        break
+                    found = self.build(cue, qa, qb, qr, ["venue.coordinated"])
+                    out.append(found)
+        return out
+
+
+def gazetteer(countries, r: VenueRules) -> tuple[Place, ...]:
+    """Every place: the countries of rules/countries.yaml, then rules/venues.yaml's gazetteer."""
+    return tuple(Place(name=n, country=c, kind="country", aliases=a) for n, c, a in countries.places()) + r.gazetteer
+
+
+NOT_READ = "not read as a place"  # the one reading GiNZA's evidence can change
 
 
 def _is_kana(c: str) -> bool:
