@@ -221,7 +221,7 @@ def test_meetings_prose_retelling_a_heading_by_its_alias(meet, text, expected):
     # the participants are told in the next sentence: they attended
     ("2019年4月14日、東京において第2回日加「2+2」が開催された。わが国からは河野外務大臣と岩屋防衛大臣が、"
      "カナダ側からはフリーランド加外務大臣とサージャン加国防大臣が出席し、協力の推進を確認した。\n",
-     "CA-サージャン|CA-フリーランド|JP-岩屋|JP-河野"),
+     "CA-ハルジット・サージャン|CA-フリーランド|JP-岩屋毅|JP-河野太郎"),
     # people of the next sentence who are not said to attend are no participants
     ("2019年4月14日、東京において第2回日加「2+2」が開催された。岩屋防衛大臣は、協力が重要であると述べた。\n", ""),
 ])
@@ -233,8 +233,8 @@ def test_meetings_prose_a_session_joining_the_previous_takes_its_people(meet):
     doc = meet("2017年10月23日には、小野寺防衛大臣は、マニラにおいてマティス米国防長官と会談を行うとともに、"
                "宋永武韓国国防部長官を交えた日米韓防衛相会談を行った。\n")
     assert [(m.title, m.venue, m.participants, m.counterparts) for m in doc.meetings] == [
-        ("会談", "マニラ", "JP-小野寺|US-マティス", "US"),
-        ("日米韓防衛相会談", "マニラ", "JP-小野寺|KR-宋永武|US-マティス", "KR|US")]
+        ("会談", "マニラ", "JP-小野寺五典|US-ジェームズ・マティス", "US"),
+        ("日米韓防衛相会談", "マニラ", "JP-小野寺五典|KR-宋永武|US-ジェームズ・マティス", "KR|US")]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -94,6 +94,13 @@ def test_people_registry_a_date_of_the_sentence_wins_over_the_edition(extract):
     assert extract("1954年に制定された法律について、山田防衛大臣は述べた。", "2022") == [("JP-山田花子", "registry")]
 
 
+def test_people_registry_a_sentence_without_a_date_takes_the_paragraph_s_last_date(extract):
+    text = "2010年5月、両国の会合が開催された。山田防衛大臣が出席した。"
+    assert extract(text, "2022") == [("JP-山田一郎", "registry")]
+    # another paragraph: the edition's window
+    assert extract("2010年5月、両国の会合が開催された。\n山田防衛大臣が出席した。", "2022") == [("JP-山田花子", "registry")]
+
+
 @pytest.mark.parametrize("text", ["2010年5月、佐藤防衛大臣は述べた。", "2016年5月、ペリー米国防長官と会談した。"])
 def test_people_registry_unknown_person_keeps_the_fallback_id(extract, text):
     ((pid, source),) = extract(text)

@@ -517,9 +517,12 @@ class PeopleStage:
                 marked.setdefault(self.key(c.norm.text[c.name_start:c.name_end]), Counter())[found[0]] += 1
         cues = self.context_cues(doc)
 
-        dates: dict[int, tuple[str, ...]] = {}  # sentence -> its date values: the registry's "when"
-        for d in doc.dates:
+        dates: dict[int, tuple[str, ...]] = {}  # sentence -> the registry's "when": its dates, else the
+        for d in doc.dates:                      # dates of the paragraph's last dated sentence before it
             dates[d.sentence_id] = dates.get(d.sentence_id, ()) + (d.value,)
+        last: dict[int, tuple[str, ...]] = {}
+        for sent in sorted(doc.sentences, key=lambda x: x.start):
+            last[sent.block_id] = dates.setdefault(sent.sentence_id, last.get(sent.block_id, ()))
         people: list[PersonMention] = []
         previous: dict[int, tuple[int, str, bool]] = {}  # sentence -> (end, country, from a marker) of the last mention
         for c in sorted(kept, key=span):
