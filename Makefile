@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup extract test check-rules pin-rules eval bench report report-png xlsx clean
+.PHONY: setup extract test check-rules pin-rules eval bench bench-archive report report-png xlsx clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,10 @@ xlsx: setup
 
 bench: setup
 	$(BIN)/python -m pipeline bench
+
+# 20 editions (~20M characters): throughput, peak memory, a run killed half-way and its resume
+bench-archive: setup
+	$(BIN)/python -m pipeline bench --archive
 
 report: setup
 	$(BIN)/python -m pipeline report --output output

@@ -13,12 +13,18 @@
      --repeat runs): the stage cache re-runs only the clause stage;
    - touch: after a comment-only edit of a rule file (blocks.yaml, the first stage's): the
      validated rules are unchanged, so nothing re-runs (median of --repeat runs).
+   - one file: the same text as ONE file (an edition saved from a PDF as text), cold, once.
    Sizes: every value of --chars (default 100,000 and 1,000,000: chars/s at both shows
    whether cost grows linearly).
 3. Runs the naive baseline once: GiNZA's full pipeline with default ops (`nlp(paragraph)`
    for every paragraph) on a --naive-chars slice (default 100,000) of the edition; its
    time for N characters is EXTRAPOLATED linearly from that slice (model load excluded).
-4. Prints a table and writes JSON (default output.bench/bench.json, beside output/, so an
+4. Times every stage on ONE document (the edition's files joined) at each of --stage-chars
+   (default 1,000,000 and 2,000,000 characters), in process, CPU seconds per stage, and the ratio
+   of the largest size to the smallest: a stage that is linear in document length doubles when the
+   text doubles. GiNZA NER is left out unless --stage-ner (it reads windows, whose number grows
+   with the text; left out, the table measures the rule stages and MeCab).
+5. Prints a table and writes JSON (default output.bench/bench.json, beside output/, so an
    extract never swaps it away; `--json PATH` to choose).
 
 Peak memory: `rss_max` is the largest single process of the tree (wait4 rusage, i.e.
@@ -65,7 +71,18 @@ def add_parser(sub) -> None:
     bp.add_argument("--jobs", type=JOBS, default=0, help="extract --jobs (default 0: one per core)")
     bp.add_argument("--json", type=Path, default=Path("output.bench/bench.json"), help="where the JSON goes")
     bp.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    bp.add_argument("--no-one-file", action="store_true", help="skip the cold run of each edition as ONE file")
     bp.add_argument("--keep", action="store_true", help="keep the temporary folder (edition, outputs, caches)")
+    bp.add_argument("--stage-chars", type=_sizes, default=[1_000_000, 2_000_000],
+                    help="sizes of the one-document stage timing, comma separated")
+    bp.add_argument("--stage-ner", action="store_true", help="include GiNZA NER in the stage timing")
+    bp.add_argument("--no-stages", action="store_true", help="skip the one-document stage timing")
+    bp.add_argument("--archive", action="store_true",
+                    help="the archive run instead: --editions editions of --edition-chars each (one folder per "
+                         "year), cold, then a run killed half-way and its resume")
+    bp.add_argument("--editions", type=at_least(1), default=20, help="editions of the archive run")
+    bp.add_argument("--edition-chars", type=at_least(1), default=1_000_000, help="characters per archive edition")
+    bp.add_argument("--no-ner", action="store_true", help="extract with --no-ner (rules and MeCab only)")
     bp.add_argument("--naive-worker", type=Path, help=argparse.SUPPRESS)
 
 
@@ -113,17 +130,19 @@ class _Perturber:
         return text
 
 
-def build_edition(seed: Path, chars: int, folder: Path) -> dict:
-    """Write a synthetic edition of about `chars` characters into folder/<year>/*.txt."""
+def build_edition(seed: Path, chars: int, folder: Path, *, year: str = "2099", state: dict | None = None) -> dict:
+    """Write a synthetic edition of about `chars` characters into folder/<year>/*.txt. Editions built
+    with one `state` (an archive) share it, so that no line of one repeats in another."""
     lines = [ln for ln in _seed_lines(seed)]
     if not any(ln.strip() for ln in lines):
         raise SystemExit(f"bench: no text in {seed}/")
     n_files = max(1, round(chars / CHARS_PER_FILE))
     per_file = chars / n_files
-    seen: set[str] = set()
-    total, marked = 0, 0
+    state = {"seen": set(), "marked": 0, "files": 0} if state is None else state
+    seen: set[str] = state["seen"]
+    total, marked, first = 0, state["marked"], state["files"]
     for i in range(n_files):
-        perturb, wrap = _Perturber(i * 1000), 0
+        perturb, wrap = _Perturber((first + i) * 1000), 0
         out: list[str] = []
         size, k = 0, (i * 37) % len(lines)
         while size < per_file:
@@ -140,13 +159,25 @@ def build_edition(seed: Path, chars: int, folder: Path) -> dict:
             k += 1
             if k == len(lines):
                 k, wrap = 0, wrap + 1
-                perturb = _Perturber(i * 1000 + wrap)
-        path = folder / "2099" / f"bench_{i:04d}.txt"
+                perturb = _Perturber((first + i) * 1000 + wrap)
+        path = folder / year / f"bench_{i:04d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         text = "\n".join(out) + "\n"
         path.write_text(text, encoding="utf-8")
         total += len(text)
+    state["marked"], state["files"] = marked, first + n_files
     return {"chars": total, "files": n_files, "lines": len(seen), "marked_lines": marked}
+
+
+def build_archive(seed: Path, editions: int, chars: int, folder: Path) -> dict:
+    """`editions` synthetic editions of about `chars` characters each, one folder per year from 2005."""
+    state: dict = {"seen": set(), "marked": 0, "files": 0}
+    total = files = 0
+    for e in range(editions):
+        built = build_edition(seed, chars, folder, year=str(2005 + e), state=state)
+        total, files = total + built["chars"], files + built["files"]
+    return {"chars": total, "files": files, "editions": editions, "lines": len(state["seen"]),
+            "marked_lines": state["marked"]}
 
 
 def ner_share(edition: Path, rules_dir: Path, sample: int = 100_000) -> dict:
@@ -263,6 +294,132 @@ def _summary(runs: list[dict], chars: int) -> dict:
             "last_stderr": runs[-1]["stderr"]}
 
 
+# -- the stages on one long document -------------------------------------------------------
+def stage_times(edition: Path, rules_dir: Path, *, ner: bool) -> dict[str, float]:
+    """CPU seconds of every stage on ONE document: the edition's files joined in name order."""
+    import gc
+
+    from .document import Document
+    from .ruleset import load_rules
+    from .run import Extractor
+
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(edition.rglob("*.txt")))
+    gc.set_threshold(50_000, 50, 100)  # as a worker runs (run._init_worker)
+    doc = Document("2099/one", "2099", text)
+    times = {"chars": float(len(text))}
+    for name, stage in Extractor(load_rules(rules_dir), ner=ner).stages:
+        began = time.process_time()
+        doc = stage(doc)
+        times[name] = round(time.process_time() - began, 3)
+    return times
+
+
+def render_stages(timing: dict) -> str:
+    """The per-stage table: CPU seconds at each size and the ratio of the largest to the smallest."""
+    sizes = list(timing["sizes"])
+    names = [n for n in timing["sizes"][sizes[0]] if n != "chars"]
+    head = (["stage (one document, CPU s)"] + [f"{int(timing['sizes'][k]['chars']):,} chars" for k in sizes]
+            + [f"ratio x{timing['growth']:.2f}"])
+    rows = [head]
+    for n in names + ["total"]:
+        values = [sum(v for k, v in timing["sizes"][k].items() if k != "chars") if n == "total"
+                  else timing["sizes"][k][n] for k in sizes]
+        ratio = values[-1] / values[0] if values[0] else float("nan")
+        rows.append([n] + [f"{v:.2f}" for v in values] + [f"{ratio:.2f}"])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append(f"(text x{timing['growth']:.2f}; NER {'included' if timing['ner'] else 'left out (--stage-ner)'}; "
+                 f"linear stages have a ratio near the text's)")
+    return "\n".join(lines)
+
+
+# -- the archive: many editions, a kill and a resume ---------------------------------------
+def _cache_bytes(cache: Path) -> int:
+    return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) if cache.exists() else 0
+
+
+def _stage_files(cache: Path) -> dict[str, int]:
+    """name -> mtime (ns) of the first stage file of every document whose rows are in the cache (a finished
+    document): the file is rewritten only when the document is extracted again."""
+    finished = {p.name.split(".")[0] for p in cache.glob("stages-*/*.tables")}
+    return {p.name: p.stat().st_mtime_ns for p in cache.glob("stages-*/*.s0") if p.name.split(".")[0] in finished}
+
+
+def killed_run(cmd: list[str], *, cwd: Path, cache: Path, docs: int) -> dict:
+    """Run a command and SIGKILL its whole process tree once `docs` documents have their rows in the cache."""
+    import signal
+
+    began = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    while proc.poll() is None and len(list(cache.glob("stages-*/*.tables"))) < docs:
+        time.sleep(0.5)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return {"seconds": round(time.perf_counter() - began, 2), "returncode": proc.returncode,
+            "docs_done": len(list(cache.glob("stages-*/*.tables")))}
+
+
+def archive(args, work: Path, py: list[str], root: Path, jobs: int) -> dict:
+    """Cold run of the whole archive (memory, throughput), a 1M reference (its first edition alone), then a
+    run killed half-way and its resume: time, documents extracted again, tables equal to the cold run's."""
+    folder = work / "archive"
+    built = build_archive(args.seed, args.editions, args.edition_chars, folder)
+    print(f"bench: archive of {built['chars']:,} chars in {built['files']} files ({built['editions']} editions)",
+          file=sys.stderr)
+    reference = work / "reference"
+    first = sorted(p for p in folder.iterdir() if p.is_dir())[0]
+    (reference / first.name).parent.mkdir(parents=True, exist_ok=True)
+    (reference / first.name).symlink_to(first, target_is_directory=True)
+    ref_chars = sum(len(p.read_text(encoding="utf-8")) for p in first.glob("*.txt"))
+
+    def extract(raw: Path, name: str, *extra: str) -> list[str]:
+        return py + ["extract", "--raw", str(raw), "--rules", str(work / "rules"), "--out", str(work / f"out-{name}"),
+                     "--jobs", str(jobs), "--cache", str(work / f"cache-{name}"), *extra] + \
+            (["--no-ner"] if args.no_ner else [])
+
+    unbounded = ("--cache-max-size", "1T")  # the resume check counts stage files: none may be evicted
+
+    ref = measure(extract(reference, "reference"), cwd=root)
+    print(f"bench: reference edition ({ref_chars:,} chars) cold: {ref['seconds']} s", file=sys.stderr)
+    cold = measure(extract(folder, "archive"), cwd=root)
+    print(f"bench: archive cold: {cold['seconds']} s, tree PSS peak {cold['pss_tree_mb']} MB", file=sys.stderr)
+    killed = killed_run(extract(folder, "resume", *unbounded), cwd=root, cache=work / "cache-resume",
+                        docs=built["files"] // 2)
+    done = _stage_files(work / "cache-resume")
+    print(f"bench: killed after {killed['docs_done']} documents ({killed['seconds']} s)", file=sys.stderr)
+    resume = measure(extract(folder, "resume", *unbounded), cwd=root)
+    after = _stage_files(work / "cache-resume")
+    again = sum(1 for name, mtime in done.items() if after.get(name) != mtime)
+    same = all((work / "out-archive" / p.name).read_bytes() == p.read_bytes()
+               for p in (work / "out-resume").glob("*.csv"))
+    print(f"bench: resume: {resume['seconds']} s; {again} finished documents extracted again; "
+          f"tables {'equal' if same else 'DIFFERENT'}", file=sys.stderr)
+    return {"built": built, "ner": not args.no_ner, "reference": {"chars": ref_chars, **_summary([ref], ref_chars)},
+            "cold": _summary([cold], built["chars"]), "killed": killed, "resume": _summary([resume], built["chars"]),
+            "resume_docs_done_before": len(done), "resume_docs_extracted_again": again, "resume_tables_equal": same,
+            "cache_mb_after_cold": round(_cache_bytes(work / "cache-archive") / 2**20, 1),
+            "cache_mb_after_resume": round(_cache_bytes(work / "cache-resume") / 2**20, 1)}
+
+
+def render_archive(a: dict) -> str:
+    cold, ref, resume = a["cold"], a["reference"], a["resume"]
+    lines = [f"archive: {a['built']['chars']:,} chars in {a['built']['files']} files ({a['built']['editions']} "
+             f"editions), {'with' if a['ner'] else 'without'} NER",
+             f"  cold: {cold['seconds']:.1f} s, {cold['chars_per_s']:,} chars/s (one edition alone: "
+             f"{ref['chars_per_s']:,} chars/s); peak tree PSS {cold['pss_tree_mb']:,} MB, largest process "
+             f"{cold['rss_max_mb']:,} MB RSS",
+             f"  killed after {a['killed']['docs_done']} documents ({a['killed']['seconds']:.1f} s); resume "
+             f"{resume['seconds']:.1f} s, {a['resume_docs_extracted_again']} of {a['resume_docs_done_before']} "
+             f"finished documents extracted again, tables {'equal to' if a['resume_tables_equal'] else 'DIFFERENT from'}"
+             f" the cold run's",
+             f"  cache: {a['cache_mb_after_cold']:,} MB after the cold run (default --cache-max-size 1G), "
+             f"{a['cache_mb_after_resume']:,} MB after the resume (unbounded)"]
+    return "\n".join(lines)
+
+
 # -- the naive baseline -------------------------------------------------------------------
 def naive_worker(folder: Path) -> int:
     """GiNZA's full pipeline, default ops, one `nlp(paragraph)` per paragraph; prints JSON."""
@@ -312,6 +469,9 @@ def main(args) -> int:
     try:
         rules = work / "rules"
         shutil.copytree(args.rules, rules)
+        if args.archive:
+            report["archive"] = archive(args, work, py, root, jobs)
+            sizes = []
         for chars in sizes:
             edition = work / f"edition-{chars}"
             built = build_edition(args.seed, chars, edition)
@@ -322,7 +482,8 @@ def main(args) -> int:
             for r in range(args.repeat):
                 cache = work / f"cache-{chars}-{r}"
                 cmd = py + ["extract", "--raw", str(edition), "--rules", str(rules), "--out",
-                            str(work / f"out-{chars}"), "--jobs", str(jobs), "--cache", str(cache)]
+                            str(work / f"out-{chars}"), "--jobs", str(jobs), "--cache", str(cache)] + \
+                    (["--no-ner"] if args.no_ner else [])
                 cold.append(measure(cmd, cwd=root))
                 print(f"bench: {chars:,} cold run {r + 1}: {cold[-1]['seconds']} s", file=sys.stderr)
                 if r == args.repeat - 1:
@@ -340,10 +501,21 @@ def main(args) -> int:
                 shutil.rmtree(cache, ignore_errors=True) if r < args.repeat - 1 else None
             entry = {"edition": built, "ner": share, "cold": _summary(cold, built["chars"]),
                      "warm": _summary(warm, built["chars"]), "touch": _summary(touch, built["chars"])}
+            if not args.no_one_file:  # the same text as ONE file (an edition saved from a PDF), cold
+                one = work / f"one-{chars}" / "2099"
+                one.mkdir(parents=True)
+                with open(one / "edition.txt", "w", encoding="utf-8") as fh:
+                    for path in sorted(edition.rglob("*.txt")):
+                        fh.write(path.read_text(encoding="utf-8"))
+                cmd = py + ["extract", "--raw", str(one.parent), "--rules", str(rules), "--out",
+                            str(work / f"out-one-{chars}"), "--jobs", str(jobs), "--cache",
+                            str(work / f"cache-one-{chars}")] + (["--no-ner"] if args.no_ner else [])
+                entry["one_file"] = _summary([measure(cmd, cwd=root)], built["chars"])
+                print(f"bench: {chars:,} as one file, cold: {entry['one_file']['seconds']} s", file=sys.stderr)
             entry["warm_over_cold"] = round(entry["warm"]["seconds"] / entry["cold"]["seconds"], 3)
             entry["touch_over_cold"] = round(entry["touch"]["seconds"] / entry["cold"]["seconds"], 3)
             report["sizes"][str(chars)] = entry
-        if not args.no_naive:
+        if not args.no_naive and sizes:
             sliced = work / "naive-slice"
             n = _slice(work / f"edition-{sizes[-1]}", args.naive_chars, sliced)
             m = measure(py + [COMMAND, "--naive-worker", str(sliced)], cwd=root)
@@ -358,17 +530,37 @@ def main(args) -> int:
                     naive_s = entry["edition"]["chars"] / rate
                     entry["naive_extrapolated_s"] = round(naive_s, 1)
                     entry["cold_over_naive"] = round(entry["cold"]["seconds"] / naive_s, 4)
+        if not args.no_stages and not args.archive:
+            timing: dict = {"ner": args.stage_ner, "sizes": {}}
+            for chars in args.stage_chars:
+                edition = work / f"one-{chars}"
+                build_edition(args.seed, chars, edition)
+                timing["sizes"][str(chars)] = stage_times(edition, rules, ner=args.stage_ner)
+                shutil.rmtree(edition, ignore_errors=True)
+                print(f"bench: stages on one document of {chars:,} chars: "
+                      f"{sum(v for k, v in timing['sizes'][str(chars)].items() if k != 'chars'):.1f} CPU s",
+                      file=sys.stderr)
+            sizes = list(timing["sizes"].values())
+            timing["growth"] = round(sizes[-1]["chars"] / sizes[0]["chars"], 3)
+            report["stages"] = timing
         report["load_avg_at_end"] = os.getloadavg()
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    table = render(report)
+    parts = [render(report)] if report["sizes"] else []
+    if "stages" in report:
+        parts.append(render_stages(report["stages"]))
+    if "archive" in report:
+        parts.append(render_archive(report["archive"]))
+    table = "\n\n".join(parts)
     args.json.with_suffix(".txt").write_text(table + "\n", encoding="utf-8")
     print(table)
     print(f"(JSON: {args.json})")
-    ok = all(e["cold"]["ok"] and e["warm"]["ok"] and e["touch"]["ok"] for e in report["sizes"].values())
+    ok = all(e["cold"]["ok"] and e["warm"]["ok"] and e["touch"]["ok"] for e in report["sizes"].values()) and \
+        ("archive" not in report or (report["archive"]["cold"]["ok"] and report["archive"]["resume"]["ok"]
+                                     and report["archive"]["resume_tables_equal"]))
     return 0 if ok else 1
 
 
@@ -376,8 +568,8 @@ def render(report: dict) -> str:
     rows = [("measurement", "chars", "median s", "chars/s", "max proc RSS MB", "tree PSS MB", "runs")]
     for chars, e in report["sizes"].items():
         n = e["edition"]["chars"]
-        for kind, label in (("cold", "cold extract"), ("warm", "warm: new clause rule"),
-                            ("touch", "warm: comment-only edit")):
+        for kind, label in (("cold", "cold extract"), ("one_file", "cold extract, as ONE file"),
+                            ("warm", "warm: new clause rule"), ("touch", "warm: comment-only edit")):
             if kind not in e:
                 continue
             s = e[kind]

@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 import zlib
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -52,6 +54,11 @@ def unstamped(data: bytes, fields: dict[str, str]) -> bytes | None:
     return payload
 
 
+def versioned_folder(root: Path, namespace: str, version: str) -> Path:
+    """The folder of one kind of cached value (`namespace`) made by one `version` of the code or model."""
+    return Path(root) / f"{namespace}-{content_key(version)[:12]}"
+
+
 class DocCache:
     """Cached values of one kind (`namespace`, `version`), one file per document."""
 
@@ -59,7 +66,7 @@ class DocCache:
         self.root = Path(root)
         self.namespace = namespace
         self.version = version
-        self.folder = self.root / f"{namespace}-{content_key(version)[:12]}"
+        self.folder = versioned_folder(self.root, namespace, version)
         self.stats = {"hits": 0, "misses": 0, "bad_files": 0, "bad_entries": 0}
 
     def path(self, doc_id: str) -> Path:
@@ -141,3 +148,122 @@ def memoized(cache: DocCache | None, doc_id: str, keys: Sequence[str],
     if missing or fresh.keys() != stored.keys():
         cache.save(doc_id, fresh)
     return values
+
+
+# -- housekeeping: a bounded cache ------------------------------------------------------------
+DEFAULT_MAX_BYTES = 1 << 30  # --cache-max-size default: 1 GiB
+STALE_TMP_S = 3600  # a writer's temporary file older than this was left by a killed run
+
+
+def touch(path: Path) -> None:
+    """Mark a cache file as used now (its document is then the last to be evicted)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _doc_key(name: str) -> str:
+    """The document a cache file belongs to: its name up to the first dot (`<hash of doc_id>.s3`)."""
+    return name.split(".", 1)[0]
+
+
+def prune(root: Path, *, current: dict[str, str], run_docs: set[str] | None = None, source: str = "",
+          max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, int]:
+    """Keep the cache under `root` bounded; returns what was removed (files and bytes).
+
+    - `current`: namespace -> the folder name of the current version (`stages-3f2a…`): the other folders
+      of these namespaces hold results of old code or models, and go;
+    - `run_docs` (hashes of doc_ids, `content_key(doc_id)`) and `source` (the raw folder): the documents
+      that the previous run over the same source had and this one has not were deleted: their entries go
+      (a document another source still lists stays);
+    - then, while the cache is larger than `max_bytes`, the least recently used documents go (all their
+      files, oldest use first; a document's use is the newest modification time of its files).
+    Temporary files of killed writers are removed. Errors are ignored: a cache is never a reason to fail."""
+    root = Path(root)
+    removed = {"files": 0, "bytes": 0}
+
+    def remove(path: Path, size: int) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            return
+        removed["files"] += 1
+        removed["bytes"] += size
+
+    try:
+        folders = [p for p in root.iterdir() if p.is_dir()]
+    except OSError:
+        return removed
+    for folder in folders:
+        namespace = folder.name.rsplit("-", 1)[0]
+        if namespace in current and folder.name != current[namespace]:
+            shutil.rmtree(folder, ignore_errors=True)
+    gone: set[str] = set()
+    if run_docs is not None and source:
+        gone = _deleted_documents(root, source, run_docs)
+    now = time.time()
+    groups: dict[str, list[tuple[Path, int, float]]] = {}
+    for folder in (p for p in root.iterdir() if p.is_dir() and p.name.rsplit("-", 1)[0] in current):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            path = Path(entry.path)
+            if entry.name.startswith(".tmp-"):
+                if now - st.st_mtime > STALE_TMP_S:
+                    remove(path, st.st_size)
+                continue
+            if _doc_key(entry.name) in gone:
+                remove(path, st.st_size)
+                continue
+            groups.setdefault(_doc_key(entry.name), []).append((path, st.st_size, st.st_mtime))
+    total = sum(size for files in groups.values() for _, size, _ in files)
+    for _, files in sorted(groups.items(), key=lambda kv: (max(m for _, _, m in kv[1]), kv[0])):
+        if total <= max_bytes:
+            break
+        for path, size, _ in files:
+            remove(path, size)
+            total -= size
+    return removed
+
+
+def _deleted_documents(root: Path, source: str, run_docs: set[str]) -> set[str]:
+    """The documents the last run over `source` had and this run has not (and no other source lists);
+    this run's list is recorded for the next one (`<root>/sources/<hash of source>.json`)."""
+    folder = root / "sources"
+    path = folder / f"{content_key(source)}.json"
+    try:
+        before = set(json.loads(path.read_text(encoding="utf-8"))["docs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        before = set()
+    gone = before - run_docs
+    if gone:
+        for other in folder.glob("*.json"):
+            if other != path:
+                try:
+                    gone -= set(json.loads(other.read_text(encoding="utf-8"))["docs"])
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue
+    payload = json.dumps({"source": source, "docs": sorted(run_docs)}, ensure_ascii=False).encode("utf-8")
+    write_atomically(path, payload)
+    return gone
+
+
+def parse_size(text: str) -> int:
+    """`--cache-max-size`: bytes, or a number with K, M, G or T (powers of 1024): 500M, 2G, 1.5G."""
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    raw = text.strip().upper().removesuffix("IB").removesuffix("B")
+    number, unit = (raw[:-1], raw[-1]) if raw[-1:] in units and raw[-1:] else (raw, "")
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise ValueError(f"not a size: {text!r} (bytes, or a number with K, M, G: 500M, 2G)")
+    return int(value * units[unit])

@@ -50,6 +50,16 @@ def at_least(minimum: int, meaning: str = ""):
 JOBS = at_least(0, "0: one worker per core")
 
 
+def _size(text: str) -> int:
+    """An argparse type: a size in bytes (`500M`, `2G`)."""
+    from .cache import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def cores(jobs: int) -> int:
     """Worker processes for `--jobs` (0: one per core)."""
     return jobs if jobs > 0 else (os.cpu_count() or 1)
@@ -69,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--cache", type=Path, default=Path(".cache"),
                     help="cache of MeCab/GiNZA results, reused when text is unchanged (default: .cache)")
     ex.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    ex.add_argument("--cache-max-size", type=_size, default=1 << 30, metavar="SIZE",
+                    help="the cache's size after a run, least recently used documents evicted first "
+                         "(default 1G; 500M, 2G, bytes)")
+    ex.add_argument("--executor", choices=("local", "dask"), default="local",
+                    help="local: a process pool of --jobs workers (default); dask: the Dask cluster at --scheduler")
+    ex.add_argument("--scheduler", help="address of the Dask scheduler for --executor dask (tcp://HOST:8786)")
     ex.add_argument("--xlsx", action="store_true", help="also write OUT/hakusho.xlsx, one sheet per table")
     ex.add_argument("--csv-bom", action="store_true",
                     help="write the CSVs with a UTF-8 BOM, so that a double-click opens them right in Excel")
@@ -91,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError(f"--cache {args.cache}: not a folder")
             return run(Settings(raw=args.raw, rules=args.rules, out=args.out, jobs=cores(args.jobs),
                                 ner=not args.no_ner, fail_fast=args.fail_fast, progress=sys.stderr.isatty(),
-                                cache=None if args.no_cache else args.cache, csv_bom=args.csv_bom,
+                                cache=None if args.no_cache else args.cache, cache_max=args.cache_max_size,
+                                executor=args.executor, scheduler=args.scheduler, csv_bom=args.csv_bom,
                                 xlsx=args.xlsx))
         if args.command == "check-rules":
             return check_rules(args.rules, examples=not args.no_examples)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .tables import CORPUS_COLUMNS, DOCUMENT_COLUMNS, DocTables, _csv_text, header
 
@@ -165,29 +165,50 @@ def link_meetings(meetings: list[dict[str, str]], country_of: dict[str, str]
 
 
 # ---------------------------------------------------------------------------- the run's tables
-def link(parts: list[DocTables]) -> tuple[list[DocTables], dict[str, list[list[str]]]]:
-    """The documents' rows with `meetings.event_id` filled in, and the rows of the cross-document
-    tables (CORPUS_COLUMNS) — from the rows every document gave, in doc_id order."""
-    people, meetings, years, editions = [], [], {}, {}
-    for part in parts:
+class Corpus:
+    """What the cross-document tables need of every document, gathered while the writer streams the
+    documents' rows (`add`, in doc_id order): the people, meetings and dates rows (small next to the
+    tokens), and each document's meetings text, which is written last, with the event ids."""
+
+    def __init__(self) -> None:
+        self.people: list[dict[str, str]] = []
+        self.meetings: list[dict[str, str]] = []
+        self.meeting_texts: list[str] = []
+        self.years: dict[tuple[str, str], set[str]] = {}
+        self.editions: dict[str, str] = {}
+        self._linked: tuple[list[list[str]], dict[tuple[str, str], str]] | None = None
+
+    def add(self, part: DocTables) -> None:
         (document,) = parse(part.document, DOCUMENT_COLUMNS)
-        editions[part.doc_id] = document["edition"]
-        people += parse(part.tables["people"], header("people"))
-        meetings += parse(part.tables["meetings"], header("meetings"))
+        self.editions[part.doc_id] = document["edition"]
+        self.people += parse(part.tables["people"], header("people"))
+        self.meetings += parse(part.tables["meetings"], header("meetings"))
+        self.meeting_texts.append(part.tables["meetings"])
         for d in parse(part.tables["dates"], header("dates")):
-            years.setdefault((d["doc_id"], d["sentence_id"]), set()).add(d["value"][:4])
-    for p in people:  # a sentence without a date: the edition's year
-        if (p["doc_id"], p["sentence_id"]) not in years and editions.get(p["doc_id"]):
-            years[(p["doc_id"], p["sentence_id"])] = {editions[p["doc_id"]]}
-    country_of = countries(people)
-    events, event_of = link_meetings(meetings, country_of)
-    column, meeting_id = header("meetings").index("event_id"), header("meetings").index("meeting_id")
-    linked = []
-    for part in parts:
-        rows = list(csv.reader(io.StringIO(part.tables["meetings"], newline="")))
-        if rows:
-            for row in rows:
-                row[column] = event_of[(row[0], row[meeting_id])]
-            part = replace(part, tables={**part.tables, "meetings": _csv_text(rows)})
-        linked.append(part)
-    return linked, {"persons": persons_rows(people, years, country_of), "events": events}
+            self.years.setdefault((d["doc_id"], d["sentence_id"]), set()).add(d["value"][:4])
+
+    def countries(self) -> dict[str, str]:
+        return countries(self.people)
+
+    def linked(self) -> tuple[list[list[str]], dict[tuple[str, str], str]]:
+        """(events rows, (doc_id, meeting_id) -> event_id), computed once."""
+        if self._linked is None:
+            self._linked = link_meetings(self.meetings, self.countries())
+        return self._linked
+
+    def meetings_text(self) -> str:
+        """Every document's meetings rows (as CSV text, in the order added) with `event_id` filled in."""
+        _, event_of = self.linked()
+        column, meeting_id = header("meetings").index("event_id"), header("meetings").index("meeting_id")
+        rows = [row for text in self.meeting_texts for row in csv.reader(io.StringIO(text, newline=""))]
+        for row in rows:
+            row[column] = event_of[(row[0], row[meeting_id])]
+        return _csv_text(rows)
+
+    def tables(self) -> dict[str, list[list[str]]]:
+        """The rows of the cross-document tables (CORPUS_COLUMNS) by name."""
+        when = dict(self.years)
+        for p in self.people:  # a sentence without a date: the edition's year
+            if (p["doc_id"], p["sentence_id"]) not in when and self.editions.get(p["doc_id"]):
+                when[(p["doc_id"], p["sentence_id"])] = {self.editions[p["doc_id"]]}
+        return {"persons": persons_rows(self.people, when, self.countries()), "events": self.linked()[0]}

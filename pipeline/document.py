@@ -6,7 +6,9 @@ never rewrite that text; they add tuples of records with `dataclasses.replace`.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Generic, Sequence, TypeVar
 
 # The closed vocabularies of the output contract (OUTPUT.md): the values a column may hold.
 # Rule schemas and stages import them from here (`Literal[BLOCK_KINDS]`).
@@ -19,6 +21,8 @@ MEETING_MODES = ("in_person", "telephone", "video")
 MEETING_SOURCES = ("heading", "prose", "caption")  # where a session was first found
 CONSULT_MODES = ("phone", "multilateral", "third-party", "visit")  # PLOVER's CONSULT modes, or empty
 MENTION_SOURCES = ("rule", "ner", "rule+ner")  # which found a person or a venue: the rules, GiNZA, both
+
+R = TypeVar("R")  # a row type of a SpanIndex
 
 
 @dataclass(frozen=True)
@@ -227,3 +231,29 @@ class Document:
         `figures=True` keeps figure refs (a figure's title dates its table: `図表5-2-3 …(昨年以降)`)."""
         skip = {"caption_duplicate", "boilerplate"} | (set() if figures else {"figure_ref"})
         return tuple(s for s in self.sentences if self.block(s.block_id).kind not in skip)
+
+
+class SpanIndex(Generic[R]):
+    """Rows with `start`/`end` (sentences, people, venues...) indexed by start offset, so the rows
+    inside a span are found by bisection instead of a scan of every row of the document."""
+
+    def __init__(self, rows: Sequence[R]):
+        self.order = sorted(range(len(rows)), key=lambda i: rows[i].start)  # stable: ties keep row order
+        self.rows = [rows[i] for i in self.order]
+        self.starts = [r.start for r in self.rows]
+
+    def _range(self, start: int, end: int) -> range:
+        return range(bisect_left(self.starts, start), bisect_right(self.starts, end))
+
+    def inside(self, start: int, end: int) -> list[R]:
+        """The rows with start <= row.start and row.end <= end, by start (ties in row order)."""
+        return [self.rows[k] for k in self._range(start, end) if self.rows[k].end <= end]
+
+    def at(self, pos: int) -> R | None:
+        """The row whose span [start, end) holds `pos` (of rows that do not overlap), or None."""
+        k = bisect_right(self.starts, pos) - 1
+        return self.rows[k] if k >= 0 and self.rows[k].start <= pos < self.rows[k].end else None
+
+    def indexed_inside(self, start: int, end: int) -> list[tuple[int, R]]:
+        """(position in the rows given, row) of the rows `inside` returns, in the same order."""
+        return [(self.order[k], self.rows[k]) for k in self._range(start, end) if self.rows[k].end <= end]

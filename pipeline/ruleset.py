@@ -243,20 +243,67 @@ def schemas() -> dict[str, type[BaseModel]]:
     return rule_schemas()
 
 
-def load_rules(folder: Path) -> Rules:
-    """Load and validate every rule file the stages declare; missing files are errors."""
+def load_rules(folder: Path, *, cache: Path | None = None) -> Rules:
+    """Load and validate every rule file the stages declare; missing files are errors.
+
+    With a `cache` folder, a file whose bytes were validated before by this code is taken from
+    `<cache>/rules-<code version>/` instead of being parsed and validated again (its regexes compiled)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise RuleError(str(folder), None, None, "rules folder not found")
+    store = _ValidatedRules(cache) if cache is not None else None
     files: dict[str, BaseModel] = {}
     digest = hashlib.sha256()
     for name, schema in sorted(schemas().items()):
         path = folder / f"{name}.yaml"
         if not path.exists():
             raise RuleError(str(path), None, None, "rule file missing")
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-        files[name] = validate(path, read_yaml(path), schema)
+        data = path.read_bytes()
+        digest.update(name.encode() + b"\0" + data + b"\0")
+        model = store.get(name, data, schema) if store is not None else None
+        if model is None:
+            model = validate(path, read_yaml(path), schema)
+            if store is not None:
+                store.put(name, data, model)
+        files[name] = model
     return Rules(folder, files, digest.hexdigest()[:16], unknown_files(folder, set(files)))
+
+
+RULES_NAMESPACE = "rules"  # the cache folder of validated rule files
+
+
+class _ValidatedRules:
+    """Validated rule files by their bytes, under `<cache>/rules-<code version>/` (pickled models)."""
+
+    def __init__(self, cache: Path):
+        from .cache import content_key, versioned_folder
+        from .stagecache import code_version
+
+        self.folder = versioned_folder(cache, RULES_NAMESPACE, code_version())
+        self.key = content_key
+
+    def _path(self, name: str, data: bytes) -> Path:
+        return self.folder / f"{self.key(name, data.decode('utf-8', 'replace'))}.rules"
+
+    def get(self, name: str, data: bytes, schema: type[BaseModel]) -> BaseModel | None:
+        import pickle
+
+        from .cache import unstamped
+
+        try:
+            raw = self._path(name, data).read_bytes()
+            payload = unstamped(raw, {"name": name})
+            model = pickle.loads(payload) if payload is not None else None  # noqa: S301 - own local cache
+        except Exception:  # noqa: BLE001 - absent or damaged: validate the file
+            return None
+        return model if type(model) is schema else None
+
+    def put(self, name: str, data: bytes, model: BaseModel) -> None:
+        import pickle
+
+        from .cache import stamped, write_atomically
+
+        write_atomically(self._path(name, data), stamped({"name": name}, pickle.dumps(model)))
 
 
 def unknown_files(folder: Path, known: set[str]) -> tuple[str, ...]:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from .document import Document
 from .errors import InputError, PipelineError, StageError
-from .reader import list_raw, read_raw, unread_files
-from .ruleset import Rules, load_rules
+from .reader import doc_id_of, list_raw, read_raw, unread_files
+from .ruleset import RULES_NAMESPACE, Rules, load_rules
 from .tables import DocTables, OutputFolder, render
 
 
@@ -31,25 +30,30 @@ class Settings:
     fail_fast: bool = False
     progress: bool = False
     cache: Path | None = Path(".cache")  # model results cache (pipeline/cache.py); None: no cache
+    cache_max: int = 1 << 30  # bytes the cache may hold after a run (least recently used documents go first)
+    executor: str = "local"  # local: a process pool of `jobs` workers; dask: the cluster at `scheduler`
+    scheduler: str | None = None
     csv_bom: bool = False  # CSVs with a UTF-8 BOM (spreadsheets that guess the encoding)
     xlsx: bool = False  # also write the tables as one workbook (pipeline/workbook.py)
 
 
 class Extractor:
-    """All stages, built once per process in the order their declarations give
-    (`pipeline.stages.registry`): `extract(doc)` runs them in order."""
+    """All stages in the order their declarations give (`pipeline.stages.registry`), each built
+    once per process when first needed (a run whose documents are cached builds no rule stage):
+    `extract(doc)` runs them in order."""
 
     def __init__(self, rules: Rules, *, ner: bool = True, cache_dir: Path | None = None, model=None):
         from .stages import registry
 
         self.rules = rules
+        self.cache_dir = cache_dir
         self.specs = registry()
         if ner and model is None:  # one GiNZA per process, asked by the stages that declare `model=True`
             from .ner import EntityModel
 
             model = EntityModel(rules.get("ner"), cache_dir=cache_dir)
-        model = model if ner else None
-        self.stages = [(spec.name, spec.build(rules, cache_dir, model)) for spec in self.specs]
+        self.model = model if ner else None
+        self._built: dict[str, object] = {}
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:
@@ -57,6 +61,18 @@ class Extractor:
 
             self.stage_cache = StageCache(cache_dir, code_version())
             self.stage_keys = self._stage_keys()
+
+    def stage(self, name: str):
+        """The built stage `name` (built on first use)."""
+        if name not in self._built:
+            spec = next(s for s in self.specs if s.name == name)
+            self._built[name] = spec.build(self.rules, self.cache_dir, self.model)
+        return self._built[name]
+
+    @property
+    def stages(self) -> list[tuple[str, object]]:
+        """(name, stage) of every stage in run order, all built."""
+        return [(spec.name, self.stage(spec.name)) for spec in self.specs]
 
     def _stage_keys(self) -> list[str]:
         """Stage k's cache key: the chain of every stage up to k (name, rule content, model version)."""
@@ -67,9 +83,13 @@ class Extractor:
         unread = tuple(n for n in self.rules.files if n not in read)  # e.g. ner.yaml with NER off
         key = content_key("pipeline", rules_fingerprint(self.rules, unread))
         keys = []
-        for spec, (name, stage) in zip(self.specs, self.stages):
-            key = content_key(key, name, rules_fingerprint(self.rules, spec.rule_files),
-                              str(getattr(stage, "version", "")))
+        for spec in self.specs:
+            # what a stage's results depend on besides its rule files: its own model (MeCab's dictionary: a
+            # `cached` stage, built here to say its version) or GiNZA's (a `model` stage: the shared model's
+            # version, so that the stage need not be built; how it asks the model is in its rule files)
+            version = (str(getattr(self.stage(spec.name), "version", "")) if spec.cached else
+                       self.model.version if spec.model and self.model is not None else "")
+            key = content_key(key, spec.name, rules_fingerprint(self.rules, spec.rule_files), version)
             keys.append(key)
         return keys
 
@@ -87,9 +107,37 @@ class Extractor:
             raise StageError(doc.doc_id, name, f"{type(err).__name__}: {err}") from None
 
     def extract(self, doc: Document) -> Document:
-        for name, stage in self.stages:
-            doc = self._run(name, stage, doc)
+        for spec in self.specs:
+            doc = self._run(spec.name, self.stage(spec.name), doc)
         return doc
+
+    def _step(self, name: str, doc: Document) -> Document:
+        return self._run(name, self.stage(name), doc)
+
+    def cache_folders(self) -> dict[str, str]:
+        """Cache namespace -> the folder of the current code or model version (`pipeline.cache.prune`)."""
+        out = {}
+        if self.stage_cache is not None:
+            out["stages"] = self.stage_cache.folder.name
+            from .cache import versioned_folder
+
+            out[RULES_NAMESPACE] = versioned_folder(self.cache_dir, RULES_NAMESPACE, self.stage_cache.version).name
+            caches = [getattr(self.stage(spec.name), "cache", None) for spec in self.specs if spec.cached]
+            for cache in caches + [getattr(self.model, "cache", None)]:
+                if cache is not None:
+                    out[cache.namespace] = cache.folder.name
+        return out
+
+    def is_cached(self, doc: Document) -> bool:
+        """Whether the cache holds the document's rows for this content, these rules and this code."""
+        return self.stage_cache is not None and bool(self.stage_keys) and \
+            self.stage_cache.is_current(doc, self.stage_keys[-1])
+
+    def cached_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]] | None:
+        """The document's stored rows when nothing changed since they were made (no stage runs), else None."""
+        if self.stage_cache is None or not self.stage_keys:
+            return None
+        return self.stage_cache.stored_tables(doc, self.stage_keys[-1])
 
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
         """The document's CSV rows and the warnings about rows dropped as broken (`tables.render`).
@@ -98,7 +146,7 @@ class Extractor:
         restores what is still valid and runs only the rest."""
         if self.stage_cache is None:
             return render(self.extract(doc))
-        steps = [(key, partial(self._run, name, stage)) for (name, stage), key in zip(self.stages, self.stage_keys)]
+        steps = [(key, partial(self._step, spec.name)) for spec, key in zip(self.specs, self.stage_keys)]
         return self.stage_cache.extract_tables(doc, steps)
 
 
@@ -122,17 +170,46 @@ Result = tuple[DocTables | None, tuple[str, str, str] | None, tuple[str, ...], s
 def _extract_path(path: str, raw_dir: str) -> Result:
     """Read and extract one file: (its CSV rows, failure row, warnings, error line); never raises."""
     assert _WORKER is not None
+    return _extract_with(_WORKER, Path(path), Path(raw_dir))
+
+
+def _extract_with(extractor: Extractor, path: Path, raw_dir: Path) -> Result:
     try:
         raw = read_raw(Path(path), Path(raw_dir))
     except InputError as err:
         rel = Path(path).relative_to(raw_dir).with_suffix("").as_posix()
         return None, (rel, "read", err.reason), (), str(err)
-    doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
+    return extract_document(extractor, Document(raw.doc_id, raw.edition, raw.text, raw.encoding,
+                                                 warnings=raw.warnings), str(path))
+
+
+def extract_document(extractor: Extractor, doc: Document, path: str) -> Result:
+    """One read document's Result (its CSV rows, or its failure row and error line); never raises."""
     try:
-        tables, dropped = _WORKER.extract_tables(doc)
+        tables, dropped = extractor.extract_tables(doc)
     except StageError as err:
-        return None, (raw.doc_id, err.stage, err.reason), raw.warnings, f"{path}: stage {err.stage}: {err.reason}"
-    return tables, None, raw.warnings + dropped, ""
+        return None, (doc.doc_id, err.stage, err.reason), doc.warnings, f"{path}: stage {err.stage}: {err.reason}"
+    return tables, None, doc.warnings + dropped, ""
+
+
+def _read(path: Path, raw_dir: Path) -> Document | None:
+    """The document of a raw file, or None when it cannot be read (the worker then reports why)."""
+    try:
+        raw = read_raw(path, raw_dir)
+    except InputError:
+        return None
+    return Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
+
+
+def _cached(extractor: Extractor, path: Path, raw_dir: Path) -> Result:
+    """A document's Result from the stage cache (computed here after all when its entry proves damaged)."""
+    doc = _read(path, raw_dir)
+    if doc is None:
+        return _extract_with(extractor, path, raw_dir)
+    hit = extractor.cached_tables(doc)
+    if hit is None:
+        return extract_document(extractor, doc, str(path))
+    return hit[0], None, doc.warnings + hit[1], ""
 
 
 def run(settings: Settings) -> int:
@@ -140,9 +217,13 @@ def run(settings: Settings) -> int:
 
     Everything that can stop a run is checked before any extraction work and leaves the output
     as it was: the rules, the raw folder and its documents, and the output folder (`OutputFolder`:
-    only an output of this tool is replaced, one run at a time, and it must be writable)."""
+    only an output of this tool is replaced, one run at a time, and it must be writable).
+    Documents whose rows the cache holds for these rules and this code are taken from it here,
+    without starting a worker; the others go to the executor (`pipeline.dispatch`: a local
+    process pool, or a Dask cluster), and the tables are written as the rows come, in doc_id
+    order, so memory stays bounded however many documents there are."""
     began = time.perf_counter()
-    rules = load_rules(settings.rules)  # raises RuleError before anything is written
+    rules = load_rules(settings.rules, cache=settings.cache)  # raises RuleError before anything is written
     for path in rules.ignored:
         print(f"warning: {path}: not a rule file, ignored", file=sys.stderr)
     raw_dir = Path(settings.raw)
@@ -156,49 +237,58 @@ def run(settings: Settings) -> int:
         shown = ", ".join(str(p) for p in unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
         print(f"warning: {len(unread)} files in {raw_dir}/ are not read (only *.txt files are): {shown}",
               file=sys.stderr)
-    with OutputFolder(settings.out) as target:  # raises OutputError before any work
-        docs: list[DocTables] = []
+    from .dispatch import executor_for
+
+    paths = sorted(paths, key=lambda p: doc_id_of(p, raw_dir))  # the order the tables are written in
+    with OutputFolder(settings.out) as target, executor_for(settings, rules, raw_dir, len(paths)) as executor:
         failures: list[tuple[str, str, str]] = []
+        done = [0]
         progress = _progress(len(paths), settings.progress)
-        cache_arg = str(settings.cache) if settings.cache is not None else None
+        stopped = [False]
+        keys = Extractor(rules, ner=settings.ner, cache_dir=Path(settings.cache)) if settings.cache else None
+        cached: set[int] = set()  # documents whose rows the cache holds: read when their turn to be written comes
+        if keys is not None:
+            cached = {i for i, p in enumerate(paths) if (doc := _read(p, raw_dir)) is not None and keys.is_cached(doc)}
+        computed = executor.results([p for i, p in enumerate(paths) if i not in cached])
 
-        def collect(result: Result) -> bool:
-            doc, failure, warnings, error = result
-            for message in warnings:
-                print(f"warning: {message}", file=sys.stderr)
-            if error:
-                print(f"error: {error}", file=sys.stderr)
-            if doc is not None:
-                docs.append(doc)
-            if failure is not None:
-                failures.append(failure)
-            progress.update(1)
-            return failure is not None and settings.fail_fast
+        def collected():
+            for i in range(len(paths)):
+                doc, failure, warnings, error = _cached(keys, paths[i], raw_dir) if i in cached else next(computed)
+                for message in warnings:
+                    print(f"warning: {message}", file=sys.stderr)
+                if error:
+                    print(f"error: {error}", file=sys.stderr)
+                progress.update(1)
+                if failure is not None:
+                    failures.append(failure)
+                    if settings.fail_fast:
+                        stopped[0] = True
+                        return
+                if doc is not None:
+                    done[0] += 1
+                    yield doc
 
-        if settings.jobs <= 1 or len(paths) <= 1:
-            _init_worker(rules, settings.ner, cache_arg)
-            for p in paths:
-                if collect(_extract_path(str(p), str(raw_dir))):
-                    break
+        if settings.fail_fast:  # nothing is written before every document succeeded
+            parts = list(collected())
+            progress.close()
+            if stopped[0]:
+                print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was",
+                      file=sys.stderr)
+                return 1
+            counts = target.write_sorted(parts, failures, bom=settings.csv_bom, xlsx=settings.xlsx)
         else:
-            with ProcessPoolExecutor(max_workers=min(settings.jobs, len(paths)), initializer=_init_worker,
-                                     initargs=(rules, settings.ner, cache_arg)) as pool:
-                futures = [pool.submit(_extract_path, str(p), str(raw_dir)) for p in paths]
-                for fut in futures:
-                    if collect(fut.result()):
-                        for f in futures:
-                            f.cancel()
-                        break
-        progress.close()
-        if settings.fail_fast and failures:
-            print(f"stopped at the first failure (--fail-fast); {settings.out}/ left as it was", file=sys.stderr)
-            return 1
-        counts = target.write(docs, failures, bom=settings.csv_bom, xlsx=settings.xlsx)
+            counts = target.write_sorted(collected(), failures, bom=settings.csv_bom, xlsx=settings.xlsx)
+            progress.close()
+    if keys is not None and settings.cache is not None:  # bounded: old versions, deleted documents, size cap
+        from .cache import content_key, prune
+
+        prune(Path(settings.cache), current=keys.cache_folders(), source=str(raw_dir.resolve()),
+              run_docs={content_key(doc_id_of(p, raw_dir)) for p in paths}, max_bytes=settings.cache_max)
     seconds = time.perf_counter() - began
     shown = ", ".join(f"{t} {counts[t]}" for t in ("sections", "blocks", "tokens", "dates", "people", "venues",
                                                      "clauses", "meetings"))
     unread_note = f"; {len(unread)} files not read" if unread else ""
-    print(f"extracted {len(docs)} of {len(paths)} documents into {settings.out}/: {shown}; "
+    print(f"extracted {done[0]} of {len(paths)} documents into {settings.out}/: {shown}; "
           f"{len(failures)} failed{unread_note}; {seconds:.1f} s")
     return 1 if failures else 0
 

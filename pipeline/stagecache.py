@@ -25,12 +25,13 @@ the cache is a local folder of the user's own runs).
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import content_key, stamped, unstamped, write_atomically
+from .cache import content_key, stamped, touch, unstamped, versioned_folder, write_atomically
 from .document import Document
 from .tables import TABLES, DocTables, render
 
@@ -74,7 +75,7 @@ class StageCache:
 
     def __init__(self, root: Path, version: str):
         self.version = version
-        self.folder = Path(root) / f"stages-{content_key(version)[:12]}"
+        self.folder = versioned_folder(root, "stages", version)
         self.stats = {"tables_hits": 0, "stage_hits": 0, "stage_runs": 0, "bad_files": 0}
 
     def _path(self, doc_id: str, kind: str) -> Path:
@@ -93,13 +94,26 @@ class StageCache:
             self.stats["bad_files"] += 1
             return None
 
-    def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "") -> None:
-        """Replace a document's file atomically; failures only cost a recomputation later."""
+    def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "", final: str = "") -> None:
+        """Replace a document's file atomically; failures only cost a recomputation later. `final` (the
+        rows' last stage key) goes into the header, where `is_current` reads it without the payload."""
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except pickle.PicklingError:
             return
-        write_atomically(self._path(doc_id, kind), stamped(self._fields(doc_id, content, key), payload))
+        fields = self._fields(doc_id, content, key) | ({"final": final} if final else {})
+        write_atomically(self._path(doc_id, kind), stamped(fields, payload))
+
+    def is_current(self, doc: Document, final: str) -> bool:
+        """Whether the document's stored rows were made from this content under the last stage's key
+        `final`: a look at the header line only (the payload is read, and checked, when the rows are used)."""
+        try:
+            with self._path(doc.doc_id, "tables").open("rb") as fh:
+                header = json.loads(fh.readline())
+        except (OSError, ValueError):
+            return False
+        want = self._fields(doc.doc_id, doc_content_key(doc), "") | {"final": final}
+        return isinstance(header, dict) and all(header.get(k, "") == v for k, v in want.items())
 
     def extract_tables(self, doc: Document, steps: list[tuple[str, Callable[[Document], Document]]]
                        ) -> tuple[DocTables, tuple[str, ...]]:
@@ -108,22 +122,40 @@ class StageCache:
         match is restored from their stored deltas, the other steps run (and are stored), and a
         table whose producing step kept its key keeps its stored CSV text."""
         content, final = doc_content_key(doc), steps[-1][0]
-        stored = self.load(doc.doc_id, "tables", content)
-        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
-                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
-            stored = {"final": None, "tables": {}, "dropped": (), "document": ""}
-        old = {t: v for t, v in stored["tables"].items() if isinstance(v, tuple) and len(v) == 3}
-        if stored["final"] == final and set(TABLES) <= set(old):
-            self.stats["tables_hits"] += 1
-            return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
-                             stored["document"]), stored["dropped"]
+        stored = self._stored(doc, content)
+        hit = self._hit(doc, stored, final)
+        if hit is not None:
+            return hit
+        old = stored["tables"]
         doc, producer = self._run_steps(doc, content, steps)
         made_by = {t: producer.get(attr, "input") for t, (attr, _) in TABLES.items()}
         tables, dropped = render(doc, lambda t: old[t][1:] if t in old and old[t][0] == made_by[t] else None)
         entries = {t: (None if dropped else made_by[t], tables.tables[t], tables.counts[t]) for t in TABLES}
         self.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
-                                                  "document": tables.document})
+                                                  "document": tables.document}, final=final)
         return tables, dropped
+
+    def stored_tables(self, doc: Document, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
+        """The document's stored rows when they were made under the last stage's key `final`, else None."""
+        return self._hit(doc, self._stored(doc, doc_content_key(doc)), final)
+
+    def _hit(self, doc: Document, stored: dict, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
+        old = stored["tables"]
+        if stored["final"] != final or not set(TABLES) <= set(old):
+            return None
+        self.stats["tables_hits"] += 1
+        touch(self._path(doc.doc_id, "tables"))  # used now: the last of the cache to be evicted
+        return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
+                         stored["document"]), stored["dropped"]
+
+    def _stored(self, doc: Document, content: str) -> dict:
+        """The document's `.tables` entry (an empty one when absent or malformed)."""
+        stored = self.load(doc.doc_id, "tables", content)
+        if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
+                and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
+            return {"final": None, "tables": {}, "dropped": (), "document": ""}
+        stored["tables"] = {t: v for t, v in stored["tables"].items() if isinstance(v, tuple) and len(v) == 3}
+        return stored
 
     def _run_steps(self, doc: Document, content: str, steps: list[tuple[str, Callable[[Document], Document]]]
                    ) -> tuple[Document, dict[str, str]]:

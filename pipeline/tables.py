@@ -14,6 +14,7 @@ escaped: `raw_text[start:end] == text` must hold exactly.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import ctypes
 import ctypes.util
@@ -89,7 +90,7 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
     attr, columns = TABLES[table]
     values = attrgetter(*columns)
     exact = [c in EXACT_COLUMNS for c in columns]
-    escape = FORMULA_START + (ESCAPE,)
+    risky = frozenset(FORMULA_START + (ESCAPE,))  # one-character starts: a set lookup per cell
     out = []
     for doc in docs:
         doc_id = neutralise(doc.doc_id)
@@ -97,8 +98,11 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
             row = [doc_id]
             for value, keep in zip(values(record), exact):  # cell + neutralise inlined: this runs for every cell
                 kind = value.__class__
+                if kind is int and value >= 0:
+                    row.append(str(value))  # digits: nothing to guard
+                    continue
                 text = value if kind is str else str(value) if kind is int else cell(value)
-                row.append(text if keep or not text.startswith(escape) else ESCAPE + text)
+                row.append(ESCAPE + text if not keep and text and text[0] in risky else text)
             out.append(row)
     return out
 
@@ -134,20 +138,22 @@ def render(doc: Document, reuse: Callable[[str], tuple[str, int] | None] | None 
            ) -> tuple[DocTables, tuple[str, ...]]:
     """A finished document's rows, rendered once: rows that break the offset invariant are dropped
     (one warning per table, also in documents.csv), then each table becomes CSV text; `reuse(table)`
-    may give a table's stored (text, count) instead, and is not asked when a row was dropped."""
-    doc, dropped = drop_broken_rows(doc)
+    may give a table's stored (text, count) instead (its rows were checked when they were stored, so
+    only the other tables are checked), and none is reused when a row was dropped."""
+    stored = {t: reuse(t) for t in TABLES} if reuse is not None else {}
+    doc, dropped = drop_broken_rows(doc, tuple(t for t in TABLES if stored.get(t) is None))
     texts, counts = {}, {}
     for table in TABLES:
-        hit = reuse(table) if reuse is not None and not dropped else None
+        hit = stored.get(table) if not dropped else None
         texts[table], counts[table] = hit if hit is not None else table_text(doc, table)
     return DocTables(doc.doc_id, texts, counts, document_text(doc)), dropped
 
 
-def broken_rows(doc: Document) -> list[tuple[str, object]]:
-    """(table, record) for every row whose `text` is not `doc.text[start:end]` (a stage bug)."""
+def broken_rows(doc: Document, tables: tuple[str, ...] = tuple(TABLES)) -> list[tuple[str, object]]:
+    """(table, record) for every row of `tables` whose `text` is not `doc.text[start:end]` (a stage bug)."""
     out = []
     for table, (attr, columns) in TABLES.items():
-        if not {"start", "end", "text"} <= set(columns):
+        if table not in tables or not {"start", "end", "text"} <= set(columns):
             continue
         for record in getattr(doc, attr):
             start, end = record.start, record.end
@@ -157,9 +163,9 @@ def broken_rows(doc: Document) -> list[tuple[str, object]]:
     return out
 
 
-def drop_broken_rows(doc: Document) -> tuple[Document, tuple[str, ...]]:
-    """The document without rows that break the offset invariant, and one warning per table."""
-    broken = broken_rows(doc)
+def drop_broken_rows(doc: Document, tables: tuple[str, ...] = tuple(TABLES)) -> tuple[Document, tuple[str, ...]]:
+    """The document without rows (of `tables`) that break the offset invariant, and one warning per table."""
+    broken = broken_rows(doc, tables)
     if not broken:
         return doc, ()
     by_table: dict[str, set[int]] = {}
@@ -222,8 +228,8 @@ MARKER_TEXT = ("Written by `python -m pipeline extract` (hakusho). The next run 
 # what may sit in an output folder: the tables, the marker, the workbook, and report/ (where `python -m pipeline
 # report` wrote before its default moved beside the output folder; `--out OUTPUT/report` still may)
 WORKBOOK = "hakusho.xlsx"  # written by `--xlsx` / `python -m pipeline xlsx` (pipeline/workbook.py)
-OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in (*TABLES, *CORPUS_COLUMNS)), "documents.csv", "failures.csv", MARKER, "report",
-                          WORKBOOK})
+OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in (*TABLES, *CORPUS_COLUMNS)), "documents.csv", "failures.csv", MARKER,
+                          "report", WORKBOOK})
 
 
 def check_replaceable(path: Path) -> None:
@@ -287,21 +293,36 @@ class OutputFolder:
               xlsx: bool = False) -> dict[str, int]:
         """Write the tables (per-document rows, sorted by doc_id; with a BOM when `bom`) and, with
         `xlsx`, the workbook of them, then swap them in; rows per table."""
-        assert self.tmp is not None, "OutputFolder.write outside its `with` block"
-        from .corpus import link  # the cross-document tables and meetings.event_id
+        return self.write_sorted(sorted(parts, key=lambda d: d.doc_id), failures, bom=bom, xlsx=xlsx)
 
-        parts, corpus = link(sorted(parts, key=lambda d: d.doc_id))
-        counts: dict[str, int] = {}
+    def write_sorted(self, parts: Iterable[DocTables], failures: list[tuple[str, str, str]], *, bom: bool = False,
+                     xlsx: bool = False) -> dict[str, int]:
+        """`write`, for rows already in doc_id order, written as they come (`parts` may be a generator:
+        only one document's rows are held at a time); `failures` is read once `parts` is exhausted."""
+        assert self.tmp is not None, "OutputFolder.write outside its `with` block"
+        from .corpus import Corpus  # the cross-document tables and meetings.event_id
+
+        corpus = Corpus()
+        counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+        names = [*TABLES, "documents"]
+        heads = {**{t: header(t) for t in TABLES}, "documents": DOCUMENT_COLUMNS}
         try:
-            for table in TABLES:
-                _write_csv(self.tmp / f"{table}.csv", header(table), [CsvText(part.tables[table]) for part in parts],
-                           bom=bom)
-                counts[table] = sum(part.counts[table] for part in parts)
-            for table, columns in CORPUS_COLUMNS.items():
-                _write_csv(self.tmp / f"{table}.csv", columns, corpus[table], bom=bom)
-                counts[table] = len(corpus[table])
-            _write_csv(self.tmp / "documents.csv", DOCUMENT_COLUMNS, [CsvText(part.document) for part in parts],
-                       bom=bom)
+            with contextlib.ExitStack() as stack:
+                files = {n: stack.enter_context((self.tmp / f"{n}.csv").open(
+                    "w", encoding="utf-8-sig" if bom else "utf-8", newline="")) for n in names}
+                for n in names:
+                    _write_rows(files[n], [list(heads[n])])
+                for part in parts:
+                    for table in TABLES:
+                        if table != "meetings":  # written once every document is read, with their event_id
+                            files[table].write(part.tables[table])
+                        counts[table] += part.counts[table]
+                    files["documents"].write(part.document)
+                    corpus.add(part)
+                files["meetings"].write(corpus.meetings_text())
+            for table, rows in corpus.tables().items():
+                _write_csv(self.tmp / f"{table}.csv", CORPUS_COLUMNS[table], rows, bom=bom)
+                counts[table] = len(rows)
             _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
                        ([neutralise(v) for v in row] for row in sorted(failures)), bom=bom)
             counts["failures"] = len(failures)

@@ -245,3 +245,22 @@ def test_meetings_prose_a_session_joining_the_previous_takes_its_people(meet):
 ])
 def test_meetings_prose_an_organisation_as_the_place(meet, text, expected):
     assert [m.consult_mode for m in meet(text).meetings] == [expected]
+
+
+def test_meetings_prose_an_organisation_officer_named_without_it_later(meet):
+    doc = meet("2013年4月14日、ラスムセンNATO事務総長が来日し、安倍内閣総理大臣と会談を行った。"
+               "翌15日、ラスムセン事務総長は防衛省において小野寺防衛大臣と会談を行った。\n")
+    assert [(m.date, m.counterparts, m.host, m.consult_mode) for m in doc.meetings] == [
+        ("2013-04-14", "NATO", "JP", "visit"), ("2013-04-15", "NATO", "JP", "visit")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the conference in a third country is the place: the session is third-party
+    ("2013年6月、小野寺防衛大臣は、シンガポールで開催されたシャングリラ会合の際に、ル・ドリアン仏国防大臣と"
+     "日仏防衛相会談を行った。\n", ("シャングリラ会合", "third-party")),
+    # a place of the partner's country is the place: a visit
+    ("2013年6月、小野寺防衛大臣は、フランスのパリにおいてル・ドリアン仏国防大臣と日仏防衛相会談を行った。\n",
+     ("パリ", "visit")),
+])
+def test_meetings_prose_the_place_in_a_third_country(meet, text, expected):
+    assert [(m.venue, m.consult_mode) for m in meet(text).meetings] == [expected]

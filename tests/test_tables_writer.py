@@ -100,15 +100,15 @@ def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
     out = tmp_path / "output"
     _write_tables(out, [doc_with("旧", "旧い本文。")], [])
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real, calls = tables._write_csv, []
+    real, calls = tables._write_rows, []
 
-    def write_then_interrupt(path, head, rows, **kw):  # the writer gets half-way, then the user presses Ctrl-C
-        calls.append(path.name)
+    def write_then_interrupt(f, rows):  # the writer gets half-way, then the user presses Ctrl-C
+        calls.append(f)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        real(path, head, rows, **kw)
+        real(f, rows)
 
-    monkeypatch.setattr(tables, "_write_csv", write_then_interrupt)
+    monkeypatch.setattr(tables, "_write_rows", write_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         _write_tables(out, [doc_with("新", "新しい本文。")], [])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -132,7 +132,7 @@ from pipeline import run, tables
 from pipeline.cli import main
 
 point, argv = sys.argv[1], sys.argv[2:]
-module, name, nth = {"extract": (run, "_extract_path", 2), "write": (tables, "_write_csv", 3),
+module, name, nth = {"extract": (run, "_extract_path", 2), "write": (tables, "_write_rows", 3),
                      "swap": (tables, "swap_in", 1), "exchanged": (tables, "_exchange", 1)}[point]
 real, calls = getattr(module, name), []
 

@@ -10,6 +10,7 @@ is linked to the meeting of its section (or an ancestor section).
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -17,7 +18,8 @@ import regex
 
 from pydantic import model_validator
 
-from ..document import BLOCK_KINDS, CLAUSE_TYPES, Block, Clause, Document, Meeting, PersonMention, Token, TraceEvent
+from ..document import (BLOCK_KINDS, CLAUSE_TYPES, Block, Clause, Document, Meeting, PersonMention, Sentence, Token,
+                        TraceEvent)
 from ..overlap import resolve
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText, folded, quote_spans
@@ -238,12 +240,13 @@ class ClauseStage:
         return hit
 
     # ---- predicates -------------------------------------------------------------------
-    def _candidates(self, doc: Document, block: Block, toks_by_sent: dict[int, tuple[Token, ...]],
-                    trace: list[TraceEvent]) -> list[_Candidate]:
+    def _candidates(self, doc: Document, block: Block, sentences: list[Sentence],
+                    toks_by_sent: dict[int, tuple[Token, ...]], trace: list[TraceEvent]) -> list[_Candidate]:
+        """The predicates found in the block's `sentences` (overlaps resolved, drops traced)."""
         norm = NormText.of(block.text, block.start)
         quotes = [norm.raw_span(a, b) for a, b in quote_spans(norm.text, self.cfg.quote_pairs)]
         out: list[_Candidate] = []
-        for sent in (s for s in doc.sentences if s.block_id == block.block_id):
+        for sent in sentences:
             toks = toks_by_sent.get(sent.sentence_id, ())
             surfaces = [folded(t.text) for t in toks]
             is_marker = [self._is_marker(s) for s in surfaces]
@@ -294,7 +297,9 @@ class ClauseStage:
 
     # ---- subjects ---------------------------------------------------------------------
     def _subjects(self, doc: Document, block: Block, people: list[PersonMention],
-                  earlier: list[PersonMention]) -> list[_Subject]:
+                  section_people: list[PersonMention], n_earlier: int) -> list[_Subject]:
+        """The subject patterns found in the block; `people` are the block's person mentions and
+        `section_people[:n_earlier]` those of its section before it (both in reading order)."""
         norm = NormText.of(block.text, block.start)
         text = norm.text
         view: list[str] = []
@@ -344,9 +349,11 @@ class ClauseStage:
                 pid = persons[-1].person_id if persons else ""
             elif rule.actor == "same":
                 at = vmap[a][0]
-                before = [p for p in earlier + people if p.end <= at and p.person_id
-                          and (not title or p.title.endswith(title))]
-                pid, actor = (before[-1].person_id if before else ""), "person"
+                # the nearest earlier fitting person: the block's, then its section's before it
+                nearest = itertools.chain(reversed(people), (section_people[i] for i in range(n_earlier - 1, -1, -1)))
+                last = next((p for p in nearest if p.end <= at and p.person_id
+                             and (not title or p.title.endswith(title))), None)
+                pid, actor = (last.person_id if last is not None else ""), "person"
             if actor != "both" and not pid:
                 continue
             out.append(_Subject(vmap[a][0], vmap[b - 1][1], rule.id, actor, pid, rule.joinable))
@@ -358,15 +365,23 @@ class ClauseStage:
         trace: list[TraceEvent] = []
         clauses: list[Clause] = []
         blocks = [b for b in doc.blocks if b.kind in self.cfg.block_kinds]
+        sentences_of: dict[int, list[Sentence]] = {}
+        for sent in doc.sentences:
+            sentences_of.setdefault(sent.block_id, []).append(sent)
         people = sorted(doc.people, key=lambda p: (p.start, p.end))
         starts = [p.start for p in people]
+        # per section, its people in reading order: the `earlier` of a block is a prefix of its section's
+        section_people: dict[int | None, list[PersonMention]] = {}
+        for p in people:
+            section_people.setdefault(p.section_id, []).append(p)
+        section_starts = {sid: [p.start for p in ps] for sid, ps in section_people.items()}
         for block in blocks:
-            cands = self._candidates(doc, block, toks_by_sent, trace)
+            cands = self._candidates(doc, block, sentences_of.get(block.block_id, []), toks_by_sent, trace)
             if not cands:
                 continue
             lo, hi = bisect.bisect_left(starts, block.start), bisect.bisect_left(starts, block.end)
-            earlier = [p for p in people[:lo] if p.section_id == block.section_id]
-            subjects = self._subjects(doc, block, people[lo:hi], earlier)
+            k = bisect.bisect_left(section_starts.get(block.section_id, []), block.start)
+            subjects = self._subjects(doc, block, people[lo:hi], section_people.get(block.section_id, []), k)
             clauses += self._assemble(doc, block, cands, subjects)
         told: dict[int, list[Meeting]] = {}
         by_section: dict[int, list[Meeting]] = {}

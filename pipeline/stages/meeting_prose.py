@@ -252,6 +252,7 @@ class ProseReader:
             c("continuation")
         self.closed_frame = c("closed_frame")
         self.frame_place = c("frame_place")
+        self._person_org: dict[str, str] = {}  # person_id -> organisation, per document (`read`)
         self.joins_previous = c("joins_previous")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
@@ -508,6 +509,11 @@ class ProseReader:
     def read(self, doc: Document, trace: list[TraceEvent] | None = None) -> list[Session]:
         """The sessions prose and captions tell; mentions that are no session go to `trace` with the reason."""
         people = sorted(doc.people, key=lambda p: (p.start, p.end))
+        # an organisation's officer named once with it (ラスムセンNATO事務総長) and then without it
+        self._person_org = {}
+        for p in people:
+            if p.person_id and not p.country and (org := self.org_of(p.text)):
+                self._person_org.setdefault(p.person_id, org)
         dates = sorted(doc.dates, key=lambda d: (d.start, d.end))
         venues = sorted(doc.venues, key=lambda v: (v.start, v.end))
         p_starts, d_starts = [p.start for p in people], [d.start for d in dates]
@@ -725,7 +731,7 @@ class ProseReader:
                 for run in self._compounds(view.text[lo:m.start]):
                     sides += [s for s in run if s != "JP"]
         for p in partners:
-            code = p.country or self.org_of(p.text)
+            code = p.country or self.org_of(p.text) or self._person_org.get(p.person_id, "")
             if code and code != "JP":
                 sides.append(code)
         if country:
@@ -742,7 +748,7 @@ class ProseReader:
             sides += [c for _, c in visited if c and c != "JP"][:1]
         if not sides:
             for p in subjects:
-                code = p.country or self.org_of(p.text)
+                code = p.country or self.org_of(p.text) or self._person_org.get(p.person_id, "")
                 if code and code != "JP":
                     sides.append(code)
         if not sides:
@@ -769,6 +775,10 @@ class ProseReader:
         chosen = next((o for o in options if fits(o[1])), None)
         if chosen is None and options and (len({o[0] for o in options}) <= 1 or not counterparts):
             chosen = options[0]
+        if chosen is None and options and len({o[1] for o in options if o[1]}) <= 1:
+            # places of one third country (シンガポールで開催されたシャングリラ会合の際に): the most
+            # specific, the conference the session was held at
+            chosen = next((o for o in options if o[2] or self.not_place_event(o[0])), options[0])
         if chosen is not None:
             venue, venue_country, venue_is_event = chosen
         if japan_visit:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, Meeting, PersonMention, Section, Sentence,
-                        TraceEvent, VenueMention)
+                        SpanIndex, TraceEvent, VenueMention)
 from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 from . import stage
@@ -55,6 +55,49 @@ class _Segment:
     name_end: int
     paren: _Paren | None
     venue_paren: _Paren | None  # a separate parenthesis after the date parenthesis
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A document's rows indexed once per call, so that a section, a heading or a meeting finds its
+    sentences, people and venues by bisection and lookup, never by a scan of the whole document."""
+
+    sentences: SpanIndex[Sentence]
+    people: SpanIndex[PersonMention]
+    venues: SpanIndex[VenueMention]
+    people_at: frozenset[int]  # ids of the sentences that hold a person mention
+    first_day: dict[int, str]  # sentence id -> the value of its first day date
+    venue_country: dict[str, str]  # venue name -> the country of its first mention that has one
+    person_countries: dict[str, set[str]]  # person_id -> the countries other than JP its mentions name
+    mentions_of: dict[str, SpanIndex[PersonMention]]  # person_id -> its mentions
+    mentions_in_sentence: dict[tuple[str, int], list[PersonMention]]  # (person_id, sentence id) -> mentions
+    mentions_in_section: dict[tuple[str, int], SpanIndex[PersonMention]]  # (person_id, section id) -> mentions
+
+    @classmethod
+    def of(cls, doc: Document) -> "_Rows":
+        first_day: dict[int, str] = {}
+        for d in doc.dates:
+            if d.granularity == "day":
+                first_day.setdefault(d.sentence_id, d.value)
+        venue_country: dict[str, str] = {}
+        for v in doc.venues:
+            if v.country:
+                venue_country.setdefault(v.name, v.country)
+        person_countries: dict[str, set[str]] = {}
+        of: dict[str, list[PersonMention]] = {}
+        in_sentence: dict[tuple[str, int], list[PersonMention]] = {}
+        in_section: dict[tuple[str, int], list[PersonMention]] = {}
+        for p in doc.people:
+            if p.person_id and p.country and p.country != "JP":
+                person_countries.setdefault(p.person_id, set()).add(p.country)
+            of.setdefault(p.person_id, []).append(p)
+            in_sentence.setdefault((p.person_id, p.sentence_id), []).append(p)
+            if p.section_id is not None:
+                in_section.setdefault((p.person_id, p.section_id), []).append(p)
+        return cls(SpanIndex(doc.sentences), SpanIndex(doc.people), SpanIndex(doc.venues),
+                   frozenset(p.sentence_id for p in doc.people), first_day, venue_country, person_countries,
+                   {k: SpanIndex(v) for k, v in of.items()}, in_sentence,
+                   {k: SpanIndex(v) for k, v in in_section.items()})
 
 
 def top_parens(text: str) -> list[_Paren]:
@@ -108,24 +151,25 @@ class MeetingStage:
         trace: list[TraceEvent] = []
         venue_owner: dict[int, int] = {}  # index in doc.venues -> meeting_id
         dates_by_start = sorted(doc.dates, key=lambda d: (d.start, d.end))
+        rows = _Rows.of(doc)
         for section in doc.sections:
             block = doc.block(section.block_id)
             heading = NormText.of(block.text, block.start)
-            found = self._section_meetings(doc, section, heading, len(meetings), trace, dates_by_start)
+            found = self._section_meetings(doc, section, heading, len(meetings), trace, dates_by_start, rows)
             if not found:
                 continue
             meetings += found
-            self._claim_venues(doc, section, found, venue_owner)
+            self._claim_venues(section, found, venue_owner, rows)
         if self.prose is not None:
-            meetings = self._with_prose(doc, meetings, venue_owner, trace)
+            meetings = self._with_prose(doc, meetings, venue_owner, trace, rows)
         venues = tuple(replace(v, meeting_id=venue_owner[i]) if i in venue_owner else v
                        for i, v in enumerate(doc.venues))
-        meetings = [replace(m, participant_names=participant_names(doc, m)) for m in meetings]
+        meetings = [replace(m, participant_names=participant_names(m, rows)) for m in meetings]
         return replace(doc, meetings=tuple(meetings), venues=venues, trace=doc.trace + tuple(trace))
 
     # ---- prose ------------------------------------------------------------------------
     def _with_prose(self, doc: Document, heading: list[Meeting], venue_owner: dict[int, int],
-                    trace: list[TraceEvent]) -> list[Meeting]:
+                    trace: list[TraceEvent], rows: _Rows) -> list[Meeting]:
         """Heading meetings plus the prose sessions that are not one of them, numbered in reading order,
         with counterparts, host and consult mode; venues and accounts linked to their session."""
         assert self.prose is not None
@@ -140,7 +184,7 @@ class MeetingStage:
         for k in order:
             s, m, sids = kept[k]
             if m is not None:
-                out.append(replace(self._consulted_heading(doc, m), meeting_id=renumber[k], account=tuple(sids)))
+                out.append(replace(self._consulted_heading(m, rows), meeting_id=renumber[k], account=tuple(sids)))
                 continue
             assert s is not None
             # every mention of the session tells it: 同年11月の日中防衛相会談では…合意した belongs to it too
@@ -159,11 +203,15 @@ class MeetingStage:
         meetings, then each prose session that is neither one of them nor a session told before (a
         second mention adds what the first lacks); weak mentions of an organisation's session add sides."""
         kept: list[tuple[Session | None, Meeting | None, list[int]]] = [(None, m, []) for m in heading]
+        heading_of_section: dict[int, list[int]] = {}  # section id -> indices of its heading meetings
+        for k, m in enumerate(heading):
+            if m.section_id is not None:
+                heading_of_section.setdefault(m.section_id, []).append(k)
         by_year: dict[str, list[int]] = {}  # year -> indices of kept prose sessions (duplicates share a year)
         for s in found:
             if s.weak:
                 continue
-            same = self._same_heading(doc, s, heading)
+            same = self._same_heading(doc, s, heading, heading_of_section)
             if same is not None:
                 kept[same][2].append(s.sentence_id)
                 continue
@@ -179,8 +227,12 @@ class MeetingStage:
             if year:
                 by_year.setdefault(year, []).append(len(kept))
             kept.append((s, None, [s.sentence_id]))
+        first_titled: dict[str, int] = {}  # title -> the first kept prose session with it
+        for k, (o, _, _) in enumerate(kept):
+            if o is not None:
+                first_titled.setdefault(o.title, k)
         for w in (s for s in found if s.weak and s.multilateral):  # more sides of an organisation's session
-            k = next((k for k, (o, _, _) in enumerate(kept) if o is not None and o.title == w.title), None)
+            k = first_titled.get(w.title)
             if k is not None:
                 o = kept[k][0]
                 assert o is not None
@@ -188,26 +240,27 @@ class MeetingStage:
                            None, kept[k][2] + [w.sentence_id])
         return kept
 
-    def _consulted_heading(self, doc: Document, m: Meeting) -> Meeting:
+    def _consulted_heading(self, m: Meeting, rows: _Rows) -> Meeting:
         """A heading meeting with its counterparts, host and consult mode."""
         reader = self.prose
-        host = self._heading_host(doc, m)
+        host = self._heading_host(m, rows)
         sides = reader.title_sides(NormText.of(m.title).text)
-        counterparts = self._heading_counterparts(doc, m, sides)
+        counterparts = self._heading_counterparts(m, sides, rows)
         venue_country = reader.place_country(NormText.of(m.venue).text) if m.venue else ""
         is_event = bool(m.venue) and reader.not_place_event(NormText.of(m.venue).text)
         japan = not sides or "JP" in sides
         host, mode = consult(m.mode, counterparts, host, venue_country or host, is_event, japan)
         return replace(m, counterparts="|".join(counterparts), host=host, consult_mode=mode)
 
-    def _same_heading(self, doc: Document, s: Session, heading: list[Meeting]) -> int | None:
+    def _same_heading(self, doc: Document, s: Session, heading: list[Meeting],
+                      heading_of_section: dict[int, list[int]]) -> int | None:
         """The heading meeting (index) that a prose session retells: in its section (or below), same date."""
         if s.section_id is None:
             return None
-        owners = []
+        owners: list[int] = []
         sid: int | None = s.section_id
         while sid is not None:
-            owners += [k for k, m in enumerate(heading) if m.section_id == sid]
+            owners += heading_of_section.get(sid, [])
             if owners:
                 break
             sid = doc.sections[sid - 1].parent_id
@@ -259,22 +312,19 @@ class MeetingStage:
             after = [m for m in cands if m.start >= v.end]
             owner[i] = (named or after or cands)[0].meeting_id
 
-    def _heading_host(self, doc: Document, m: Meeting) -> str:
+    def _heading_host(self, m: Meeting, rows: _Rows) -> str:
         if m.mode in self.cfg.no_venue_modes or not m.venue or self.prose is None:
             return ""
         name = NormText.of(m.venue).text
         org = self.prose.org_of(name)
         if org and "本部" in name:
             return org
-        inside = [v for v in doc.venues if v.name == m.venue and v.country]
-        return inside[0].country if inside else self.prose.place_country(name)
+        return rows.venue_country.get(m.venue) or self.prose.place_country(name)
 
-    def _heading_counterparts(self, doc: Document, m: Meeting, sides) -> tuple[str, ...]:
+    def _heading_counterparts(self, m: Meeting, sides, rows: _Rows) -> tuple[str, ...]:
         out = {x for x in sides or () if x != "JP"}
-        ids = set(filter(None, m.participants.split("|")))
-        for p in doc.people:
-            if p.person_id in ids and p.country and p.country != "JP":
-                out.add(p.country)
+        for pid in filter(None, m.participants.split("|")):
+            out |= rows.person_countries.get(pid, set())
         return tuple(sorted(out))
 
     # ---- headings ---------------------------------------------------------------------
@@ -302,7 +352,7 @@ class MeetingStage:
         return segs
 
     def _section_meetings(self, doc: Document, section: Section, heading: NormText, next_id: int,
-                          trace: list[TraceEvent], by_start: list[DateMention]) -> list[Meeting]:
+                          trace: list[TraceEvent], by_start: list[DateMention], rows: _Rows) -> list[Meeting]:
         title_at = heading.text.rfind(NormText.of(section.title).text) if section.title else -1
         if title_at < 0:
             return []
@@ -328,9 +378,9 @@ class MeetingStage:
                 trace.append(TraceEvent("meetings", rule.id, na, nb, doc.text[na:nb], "dropped",
                                         "needs_date: no date parenthesis in the heading"))
                 continue
-            sessions = self._sessions(doc, seg, heading, dates, rule.mode)
+            sessions = self._sessions(doc, seg, heading, dates, rule.mode, rows)
             if not sessions:
-                sessions = [(self._body_date(doc, section), "", (0, 0))]
+                sessions = [(self._body_date(doc, section, rows), "", (0, 0))]
             if not any(date for date, _, _ in sessions):
                 trace.append(TraceEvent("meetings", rule.id, na, nb, doc.text[na:nb], "dropped",
                                         "no session date in the heading or the opening sentence"))
@@ -338,12 +388,11 @@ class MeetingStage:
             end = seg.venue_paren.end if seg.venue_paren else seg.paren.end if seg.paren else seg.name_end
             ra, rb = heading.raw_span(seg.name_start, end)
             raw_name = self._clean_name(" ".join(doc.text[na:nb].split())).strip()
-            opening = self._opening_sentence(doc, section)
-            people = self._participants(doc, heading, seg, opening)
+            opening = self._opening_sentence(doc, section, rows)
+            people = self._participants(doc, heading, seg, opening, rows)
             body_venue = ""
             if rule.mode not in self.cfg.no_venue_modes and opening is not None:
-                inside = [v for v in sorted(doc.venues, key=lambda v: v.start)
-                          if opening.start <= v.start and v.end <= opening.end]
+                inside = rows.venues.inside(opening.start, opening.end)
                 # the most specific place: a city or facility before the country it is in
                 inside.sort(key=lambda v: self.prose is not None and self.prose.is_country(v.name))
                 body_venue = inside[0].name if inside else ""
@@ -374,7 +423,7 @@ class MeetingStage:
         return name
 
     def _sessions(self, doc: Document, seg: _Segment, heading: NormText, dates: list[DateMention],
-                  mode: str) -> list[tuple[str, str, tuple[int, int]]]:
+                  mode: str, rows: _Rows) -> list[tuple[str, str, tuple[int, int]]]:
         """(date value, venue name, venue raw span) per date of the segment's parenthesis."""
         if seg.paren is None:
             return []
@@ -394,30 +443,26 @@ class MeetingStage:
                 text = m.group(g).strip()
                 has_date = any(span[0] <= d2.start and d2.end <= span[1] for d2 in dates)
                 if text and not has_date and (self.not_venue is None or self.not_venue.fullmatch(text) is None):
-                    venue = _venue_name(doc, span, doc.text[span[0]:span[1]].strip())
+                    venue = _venue_name(rows, span, doc.text[span[0]:span[1]].strip())
             out.append((d.value, venue, span))
         if seg.venue_paren is not None and len(out) >= 1 and all(not v for _, v, _ in out):
             inner = heading.text[seg.venue_paren.start + 1:seg.venue_paren.end - 1].strip()
             if inner and (self.not_venue is None or self.not_venue.fullmatch(inner) is None):
                 span = heading.raw_span(seg.venue_paren.start + 1, seg.venue_paren.end - 1)
-                name = _venue_name(doc, span, doc.text[span[0]:span[1]].strip())
+                name = _venue_name(rows, span, doc.text[span[0]:span[1]].strip())
                 out = [(value, name, span) for value, _, _ in out]
         return out
 
-    def _body_date(self, doc: Document, section: Section) -> str:
-        opening = self._opening_sentence(doc, section)
-        if opening is None:
-            return ""
-        days = [d for d in doc.dates if d.sentence_id == opening.sentence_id and d.granularity == "day"]
-        return days[0].value if days else ""
+    def _body_date(self, doc: Document, section: Section, rows: _Rows) -> str:
+        opening = self._opening_sentence(doc, section, rows)
+        return rows.first_day.get(opening.sentence_id, "") if opening is not None else ""
 
     # ---- body -------------------------------------------------------------------------
-    def _opening_sentence(self, doc: Document, section: Section) -> Sentence | None:
-        own = [s for s in doc.sentences if section.start <= s.start and s.end <= section.end
-               and doc.block(s.block_id).kind in self.cfg.paragraph_kinds]
+    def _opening_sentence(self, doc: Document, section: Section, rows: _Rows) -> Sentence | None:
+        own = [s for s in rows.sentences.inside(section.start, section.end)
+               if doc.block(s.block_id).kind in self.cfg.paragraph_kinds]
         direct = [s for s in own if s.section_id == section.section_id] or own
-        people_at = {p.sentence_id for p in doc.people}
-        with_people = [s for s in direct if s.sentence_id in people_at]
+        with_people = [s for s in direct if s.sentence_id in rows.people_at]
         if self.cue is not None:
             for s in with_people:
                 if self.cue.search(NormText.of(s.text).text) is not None:
@@ -425,12 +470,12 @@ class MeetingStage:
         return with_people[0] if with_people else None
 
     def _participants(self, doc: Document, heading: NormText, seg: _Segment,
-                      opening: Sentence | None) -> list[str]:
+                      opening: Sentence | None, rows: _Rows) -> list[str]:
         na, nb = heading.raw_span(seg.name_start, seg.name_end)
-        ids = {p.person_id for p in doc.people if na <= p.start and p.end <= nb and p.person_id}
+        ids = {p.person_id for p in rows.people.inside(na, nb) if p.person_id}
         if opening is not None:
-            for p in doc.people:
-                if not (opening.start <= p.start and p.end <= opening.end) or not p.person_id:
+            for p in rows.people.inside(opening.start, opening.end):
+                if not p.person_id:
                     continue
                 after = NormText.of(doc.text[p.end:opening.end]).text
                 if self.not_participant is not None and self.not_participant.match(after) is not None:
@@ -438,10 +483,8 @@ class MeetingStage:
                 ids.add(p.person_id)
         return sorted(ids)
 
-    def _claim_venues(self, doc: Document, section: Section, found: list[Meeting], owner: dict[int, int]) -> None:
-        for i, v in enumerate(doc.venues):
-            if not (section.start <= v.start and v.end <= section.end):
-                continue
+    def _claim_venues(self, section: Section, found: list[Meeting], owner: dict[int, int], rows: _Rows) -> None:
+        for i, v in rows.venues.indexed_inside(section.start, section.end):
             in_heading = [m for m in found if m.start <= v.start and v.end <= m.end]
             same = [m for m in (in_heading or found) if m.venue and m.venue == v.name]
             owner[i] = (same or in_heading or found)[0].meeting_id
@@ -483,27 +526,36 @@ def _same_session(a: Session, b: Session) -> bool:
     return not (a.participants and b.participants and not set(a.participants) & set(b.participants))
 
 
-def participant_names(doc: Document, m: Meeting) -> str:
+def participant_names(m: Meeting, rows: _Rows) -> str:
     """The participants as written at the meeting (`稲田防衛大臣|カーター米国防長官`), in the order of
     `m.participants`: for each person_id the mention nearest the meeting, preferring one inside its
-    mention, then in the sentences that tell it, then in its section, then anywhere in the document."""
-    told = set(m.account)
-    at = next((s.sentence_id for s in doc.sentences if s.start <= m.start < s.end), None)
+    mention, then in the sentences that tell it, then in its section, then anywhere in the document
+    (equally near: the earlier mention). Found through `rows.mentions_of` (no scan of every mention)."""
+    at = rows.sentences.at(m.start)
+    told = set(m.account) | ({at.sentence_id} if at is not None else set())
     names = []
     for pid in filter(None, m.participants.split("|")):
-        mentions = [p for p in doc.people if p.person_id == pid]
-        if not mentions:
+        mentions = rows.mentions_of.get(pid)
+        if mentions is None:
             names.append("")
             continue
-
-        def rank(p: PersonMention) -> tuple[int, int]:
-            tier = (0 if m.start <= p.start and p.end <= m.end else
-                    1 if p.sentence_id == at or p.sentence_id in told else
-                    2 if m.section_id is not None and p.section_id == m.section_id else 3)
-            return tier, abs(p.start - m.start)
-
-        names.append(min(mentions, key=rank).text)
+        inside = mentions.inside(m.start, m.end)
+        best = (_nearest(inside, m.start) or _nearest([p for sid in sorted(told) for p in
+                                                       rows.mentions_in_sentence.get((pid, sid), [])], m.start)
+                or (_nearest(rows.mentions_in_section[(pid, m.section_id)].rows, m.start, sorted_rows=True)
+                    if m.section_id is not None and (pid, m.section_id) in rows.mentions_in_section else None)
+                or _nearest(mentions.rows, m.start, sorted_rows=True))
+        names.append(best.text if best is not None else "")
     return "|".join(names)
+
+
+def _nearest(mentions: list[PersonMention], pos: int, *, sorted_rows: bool = False) -> PersonMention | None:
+    """The mention whose start is nearest `pos`, the earliest of equally near ones; with `sorted_rows`
+    (by start) only the two around `pos` are compared."""
+    if sorted_rows and mentions:
+        k = bisect.bisect_left(mentions, pos, key=lambda p: p.start)
+        mentions = mentions[max(k - 1, 0):k + 1]
+    return min(mentions, key=lambda p: (abs(p.start - pos), p.start), default=None)
 
 
 def consult(mode: str, counterparts, host: str, venue_country: str, venue_is_event: bool,
@@ -533,10 +585,10 @@ def _folded_index(norm: NormText, raw_pos: int) -> int:
     return bisect.bisect_left(norm.starts, raw_pos)
 
 
-def _venue_name(doc: Document, span: tuple[int, int], fallback: str) -> str:
-    """The name of the venue mention inside `span`, else the parenthesis text as written."""
-    inside: list[VenueMention] = [v for v in doc.venues if span[0] <= v.start and v.end <= span[1]]
-    return inside[0].name if inside else fallback
+def _venue_name(rows: _Rows, span: tuple[int, int], fallback: str) -> str:
+    """The name of the (first) venue mention inside `span`, else the parenthesis text as written."""
+    inside = rows.venues.indexed_inside(*span)
+    return min(inside, key=lambda iv: iv[0])[1].name if inside else fallback
 
 
 __all__ = ["MeetingStage", "MeetingRules", "PersonMention"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from sys import intern
 
 from ..cache import DocCache, content_key, memoized
 from ..document import Document, Token
@@ -92,6 +93,9 @@ class Tokenizer:
                 rows = self.analyse(norm.text)  # an entry that does not fit its text: recompute
             for a, b, lemma, p1, p2, p3, p4, reading in rows:
                 ra, rb = norm.raw_span(a, b)
+                # the fields repeat (particles, parts of speech): one string object each, so that tokens take
+                # less memory and the stage cache stores and restores each value once per document
                 tokens.append(Token(len(tokens) + 1, sent.block_id, sent.sentence_id, ra, rb,
-                                    doc.text[ra:rb], lemma, p1, p2, p3, p4, reading))
+                                    intern(doc.text[ra:rb]), intern(lemma), intern(p1), intern(p2), intern(p3),
+                                    intern(p4), intern(reading)))
         return replace(doc, tokens=tuple(tokens))
