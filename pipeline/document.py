@@ -126,6 +126,7 @@ class PersonMention:
     person_id: str
     source: str  # one of MENTION_SOURCES
     rule: str
+    id_source: str = "fallback"  # registry: person_id is a rules/persons.yaml entry; fallback: country + family name
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class Meeting:
     consult_mode: str = ""  # one of CONSULT_MODES, or empty
     account: tuple[int, ...] = ()  # sentence ids that tell this session (clauses and venues there belong to it)
     participant_names: str = ""  # the participants as written at the meeting (people.text), in `participants` order
+    event_id: str = ""  # the real-world session across documents: filled in by the writer (pipeline/corpus.py)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ ROW_TABLES: dict[str, tuple[str, ...]] = {
     "sections": ("label", "title", "path"),
     "blocks": ("kind",),
     "dates": ("value", "granularity", "relative", "modifier"),
-    "people": ("name", "title", "country", "former", "person_id", "source"),
+    "people": ("name", "title", "country", "former", "person_id", "id_source", "source"),
     "venues": ("name", "country", "meeting_id", "source"),
     "meetings": ("meeting_id", "title", "date", "venue", "participants", "mode", "source", "counterparts", "host",
                  "consult_mode"),
