@@ -88,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--xlsx", action="store_true", help="also write OUT/hakusho.xlsx, one sheet per table")
     ex.add_argument("--csv-bom", action="store_true",
                     help="write the CSVs with a UTF-8 BOM, so that a double-click opens them right in Excel")
+    ex.add_argument("--layout", choices=("auto", "plain", "pdf"), default="auto",
+                    help="how the lines of every document are laid out: auto (rules/layout.yaml decides, per "
+                         "document), plain (one paragraph per line: read as is) or pdf (broken where a page "
+                         "ended them: joined, page numbers and running headers dropped)")
 
     ck = sub.add_parser("check-rules", help="validate every rule file and run every rule's examples")
     ck.add_argument("--rules", type=Path, default=Path("rules"))
@@ -109,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                                 ner=not args.no_ner, fail_fast=args.fail_fast, progress=sys.stderr.isatty(),
                                 cache=None if args.no_cache else args.cache, cache_max=args.cache_max_size,
                                 executor=args.executor, scheduler=args.scheduler, csv_bom=args.csv_bom,
-                                xlsx=args.xlsx))
+                                xlsx=args.xlsx, layout="" if args.layout == "auto" else args.layout))
         if args.command == "check-rules":
             return check_rules(args.rules, examples=not args.no_examples)
         for module in _command_modules():

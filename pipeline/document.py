@@ -21,6 +21,9 @@ MEETING_MODES = ("in_person", "telephone", "video")
 MEETING_SOURCES = ("heading", "prose", "caption")  # where a session was first found
 CONSULT_MODES = ("phone", "multilateral", "third-party", "visit")  # PLOVER's CONSULT modes, or empty
 MENTION_SOURCES = ("rule", "ner", "rule+ner")  # which found a person or a venue: the rules, GiNZA, both
+SOURCE_FORMATS = ("txt", "html", "pdf")  # what a raw file is, by its extension
+LAYOUTS = ("plain", "pdf")  # plain: lines are paragraphs; pdf: lines are broken where the page ended them
+LAYOUT_ACTIONS = ("detected", "joined", "dropped", "removed", "converted")
 
 R = TypeVar("R")  # a row type of a SpanIndex
 
@@ -123,6 +126,7 @@ class PersonMention:
     person_id: str
     source: str  # one of MENTION_SOURCES
     rule: str
+    id_source: str = "fallback"  # registry: person_id is a rules/persons.yaml entry; fallback: country + family name
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,19 @@ class Meeting:
     consult_mode: str = ""  # one of CONSULT_MODES, or empty
     account: tuple[int, ...] = ()  # sentence ids that tell this session (clauses and venues there belong to it)
     participant_names: str = ""  # the participants as written at the meeting (people.text), in `participants` order
+    event_id: str = ""  # the real-world session across documents: filled in by the writer (pipeline/corpus.py)
+
+
+@dataclass(frozen=True)
+class LayoutEdit:
+    """What the layout stage changed in the text as read: a line break joined, a line dropped, markup
+    removed. `start`/`end` index the text as read (before the layout stage), not `Document.text`."""
+
+    rule: str
+    action: str  # one of LAYOUT_ACTIONS
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -208,6 +225,16 @@ class Document:
     venues: tuple[VenueMention, ...] = ()
     clauses: tuple[Clause, ...] = ()
     meetings: tuple[Meeting, ...] = ()
+    # how the text was laid out (`stages/layout.py`): the file's format, the layout asked for ("" lets the
+    # rules decide), the layout found and why, and the file below the output folder that holds the text
+    # the tables index when it is not the raw file's text ("" when it is)
+    source: str = "txt"  # one of SOURCE_FORMATS
+    layout_request: str = ""  # "", or one of LAYOUTS
+    full_lines: tuple[int, ...] = ()  # lines (numbers in text.split("\n")) a PDF's page geometry shows full
+    layout: str = ""  # one of LAYOUTS once the layout stage ran
+    layout_note: str = ""
+    text_file: str = ""
+    layout_edits: tuple[LayoutEdit, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     trace: tuple[TraceEvent, ...] = field(default=())
 

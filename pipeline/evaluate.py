@@ -351,7 +351,8 @@ def _meeting_problems(gold: list[Row], out: list[Row], found: list[tuple[int, in
 
 
 def check_offsets(out_dir: Path, raw_dir: Path | None, doc_ids: set[str]) -> tuple[int, list[str]]:
-    """Rows of every span table whose text is not raw_text[start:end]."""
+    """Rows of every span table whose text is not raw_text[start:end] (or text[start:end] of the file in
+    output/text/ that the run wrote for the document)."""
     if raw_dir is None:
         return 0, []
     texts: dict[str, str | None] = {}
@@ -363,7 +364,10 @@ def check_offsets(out_dir: Path, raw_dir: Path | None, doc_ids: set[str]) -> tup
             if doc not in doc_ids or sp is None or "text" not in r:
                 continue
             if doc not in texts:
-                path = Path(raw_dir) / f"{doc}.txt"
+                # the text the rows index: output/text/<doc_id>.txt when the run wrote one (a web page, a
+                # PDF, re-flowed text), else the raw file
+                path = Path(out_dir) / "text" / f"{doc}.txt"
+                path = path if path.is_file() else Path(raw_dir) / f"{doc}.txt"
                 texts[doc] = path.read_text(encoding="utf-8-sig") if path.is_file() else None
             raw = texts[doc]
             if raw is None:

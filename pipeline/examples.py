@@ -13,7 +13,7 @@ from typing import NamedTuple
 from .document import Document
 from .ruleset import LINE_KEY, read_yaml, rule_nodes
 
-ROW_TABLES = ("blocks", "sections", "dates", "people", "venues", "meetings", "clauses")
+ROW_TABLES = ("layout_edits", "blocks", "sections", "dates", "people", "venues", "meetings", "clauses")
 EXAMPLE_EDITION = "2020"  # an example is read as raw/2020/example.txt, so edition words (本年, 昨年) resolve
 
 

@@ -30,7 +30,7 @@ ROW_TABLES: dict[str, tuple[str, ...]] = {
     "sections": ("label", "title", "path"),
     "blocks": ("kind",),
     "dates": ("value", "granularity", "relative", "modifier"),
-    "people": ("name", "title", "country", "former", "person_id", "source"),
+    "people": ("name", "title", "country", "former", "person_id", "id_source", "source"),
     "venues": ("name", "country", "meeting_id", "source"),
     "meetings": ("meeting_id", "title", "date", "venue", "participants", "mode", "source", "counterparts", "host",
                  "consult_mode"),
@@ -207,17 +207,17 @@ def same_row_now(doc: Document, table: str, row: dict[str, str]) -> str:
 
 
 def extract_doc(doc_id: str, *, raw_dir: Path, rules_dir: Path, ner: bool) -> Document:
-    """Extract raw/<doc_id>.txt again with the rules in rules_dir."""
-    from .reader import read_raw
+    """Extract the raw file of doc_id (`raw/<doc_id>.txt`, `.html`, `.pdf`) again with the rules in rules_dir."""
+    from .reader import raw_path, read_raw
     from .ruleset import load_rules
     from .run import Extractor
 
-    path = Path(raw_dir) / f"{doc_id}.txt"
-    if not path.is_file():
-        raise InputError(str(path), f"raw file of doc_id {doc_id!r} not found (use --raw)")
+    path = raw_path(raw_dir, doc_id)
+    if path is None:
+        raise InputError(str(Path(raw_dir) / f"{doc_id}.txt"), f"raw file of doc_id {doc_id!r} not found (use --raw)")
     rules = load_rules(rules_dir)
     raw = read_raw(path, Path(raw_dir))
-    return Extractor(rules, ner=ner).extract(Document(raw.doc_id, raw.edition, raw.text, raw.encoding))
+    return Extractor(rules, ner=ner).extract(raw.document())
 
 
 def explain_row(table: str, ref: str, *, out_dir: Path, raw_dir: Path, rules_dir: Path, ner: bool) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from .tables import ESCAPE, EXACT_COLUMNS, unneutralise
 
 INT_COLUMNS = {"start", "end", "level", "section_id", "parent_id", "block_id", "sentence_id", "token_id",
-               "meeting_id", "chars"}
+               "meeting_id", "chars", "mentions", "documents"}
 BOOL_COLUMNS = {"relative", "former", "fiscal"}
 ISO_DATE_COLUMNS = {"dates": "value", "meetings": "date"}
 # ids restart at 1 in every document: `doc_id#id` is unique across the output. Each id column gets
@@ -17,7 +17,8 @@ KEYS = {"section_id": "section_key", "parent_id": "parent_key", "block_id": "blo
 KEY_OF_TABLE = {"sections": "section_id", "blocks": "block_id", "sentences": "sentence_id", "meetings": "meeting_id"}
 OUTCOME_TYPES = ("agree", "confirm", "share")  # what a meeting agreed; the other clause types are statements
 MEETING_FIELDS = ("date", "title", "venue", "mode", "counterparts", "host", "consult_mode", "participants",
-                  "participant_names")
+                  "participant_names", "event_id")
+OWN_ID = {"events": "event_id", "persons": "person_id"}  # the run's tables (pipeline/corpus.py), by their id
 
 
 def read_rows(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -47,11 +48,17 @@ def load(out_dir: str | Path = "output") -> dict:
     meetings, on="meeting_key")` is right however many documents there are. Built from them:
     `meetings_outcomes` (one row per meeting: `outcomes`, what it agreed/confirmed/shared, and
     its other `statements`), `meeting_clauses` (one row per clause of a meeting, with the
-    meeting's date, title, venue, …) and `people_meetings` (one row per participant of a meeting)."""
+    meeting's date, title, venue, …) and `people_meetings` (one row per participant of a meeting).
+    `events` (one row per real-world session, indexed by `event_id`) and `persons` (indexed by
+    `person_id`) are the run's cross-document tables: count sessions with `events` or
+    `meetings.event_id.nunique()`, not with the meeting rows, which count mentions."""
     tables = {path.stem: _read_table(path) for path in sorted(Path(out_dir).glob("*.csv"))}
     for name, id_col in KEY_OF_TABLE.items():
         if name in tables and KEYS[id_col] in tables[name].columns:
             tables[name] = tables[name].set_index(KEYS[id_col])
+    for name, id_col in OWN_ID.items():
+        if name in tables and id_col in tables[name].columns:
+            tables[name] = tables[name].set_index(id_col)
     if {"meetings", "clauses"} <= set(tables):
         tables["meeting_clauses"] = meeting_clauses(tables["meetings"], tables["clauses"])
         tables["meetings_outcomes"] = meetings_outcomes(tables["meetings"], tables["meeting_clauses"])

@@ -1,4 +1,8 @@
-"""Reading raw files: encoding detection, BOM and newline handling, doc_id and edition."""
+"""Reading raw files: encoding detection, BOM and newline handling, doc_id and edition.
+
+A raw file is plain text (`.txt`), a saved web page (`.html`, `.htm`: decoded by its own encoding
+declaration) or a PDF (`.pdf`: its text extracted by `pipeline.pdf`); the layout stage then makes the
+text its tables index (`pipeline/stages/layout.py`)."""
 from __future__ import annotations
 
 import codecs
@@ -6,12 +10,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .document import Document
 from .errors import InputError
 
 
 LONG_LINE = 20_000  # characters; a longer line is read as one paragraph, with a warning
 MAX_STRAY_NULS = 4  # a file with more NUL characters than this and than one in STRAY_NUL_SHARE is binary
 STRAY_NUL_SHARE = 50
+
+
+# extension -> format of the file (Document.source); other files in raw/ are named in a warning
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 @dataclass(frozen=True)
@@ -22,10 +31,17 @@ class RawFile:
     text: str
     encoding: str
     warnings: tuple[str, ...]
+    source: str = "txt"  # FORMATS value
+    full_lines: tuple[int, ...] = ()  # a PDF's lines that reach their column's edge (`pipeline.pdf.pdf_text`)
+
+    def document(self) -> Document:
+        """The Document the stages start from."""
+        return Document(self.doc_id, self.edition, self.text, self.encoding, warnings=self.warnings,
+                        source=self.source, full_lines=self.full_lines)
 
 
 def doc_id_of(path: Path, raw_dir: Path) -> str:
-    """The file's path relative to raw/, without `.txt`, with `/` separators."""
+    """The file's path relative to raw/, without its extension (`.txt`, `.html`, `.pdf`), with `/` separators."""
     rel = path.relative_to(raw_dir).with_suffix("")
     return rel.as_posix()
 
@@ -36,16 +52,22 @@ def edition_of(doc_id: str) -> str:
     return head if head.isdigit() and len(head) == 4 and "/" in doc_id else ""
 
 
+def _visible(path: Path, raw_dir: Path) -> bool:
+    return path.is_file() and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
+
+
 def list_raw(raw_dir: Path) -> list[Path]:
-    """Every `*.txt` below raw_dir, in a stable order."""
-    return sorted(p for p in raw_dir.rglob("*.txt") if p.is_file())
+    """Every document below raw_dir (`*.txt`, `*.html`, `*.htm`, `*.pdf`), in a stable order. `*.txt` files
+    are read wherever they are (as always); hidden files and folders are not documents."""
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and (
+        p.suffix == ".txt" or (p.suffix.lower() in FORMATS and _visible(p, raw_dir))))
 
 
 def unread_files(raw_dir: Path) -> list[Path]:
-    """The files below raw_dir that `list_raw` does not read (`.md`, `.pdf`, ...), in a stable order;
+    """The files below raw_dir that `list_raw` does not read (`.md`, `.docx`, ...), in a stable order;
     hidden files and folders (`.DS_Store`, `.git/`) are not documents and are not listed."""
-    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix != ".txt"
-                  and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts))
+    read = set(list_raw(raw_dir))
+    return sorted(p for p in raw_dir.rglob("*") if _visible(p, raw_dir) and p not in read)
 
 
 def _looks_japanese(text: str) -> bool:
@@ -123,15 +145,52 @@ def _stray_nuls(name: str, data: bytes, text: str, encoding: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def raw_path(raw_dir: Path, doc_id: str) -> Path | None:
+    """The raw file of a doc_id (`<doc_id>.txt`, `.html`, `.htm` or `.pdf`), or None."""
+    return next((p for ext in FORMATS if (p := Path(raw_dir) / f"{doc_id}{ext}").is_file()), None)
+
+
+def doc_id_clashes(paths: list[Path], raw_dir: Path) -> list[tuple[Path, Path]]:
+    """(file, the earlier file with its doc_id) for files whose doc_id another file already has
+    (`a.txt` beside `a.html`); the run reads only the first."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in paths:
+        first = seen.setdefault(doc_id_of(path, raw_dir), path)
+        if first is not path:
+            out.append((path, first))
+    return out
+
+
+def _decode_page(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
+    """A web page's text by the encoding it declares (`pipeline.html.declared_encoding`), else as a text file."""
+    from .html import declared_encoding
+
+    declared = declared_encoding(data)
+    if declared is None or declared in ("utf-8", "utf-8-sig", "utf-16"):
+        return decode(data, name)
+    try:
+        text = data.decode(declared)
+    except UnicodeDecodeError as err:
+        raise _undecodable(name, data, err.start, f"not valid {declared} (as the page declares)") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), declared, ()
+
+
 def read_raw(path: Path, raw_dir: Path) -> RawFile:
-    """Read one raw file; the text is what `open(path, newline=None)` gives, BOM removed."""
+    """Read one raw file; the text of a `.txt` is what `open(path, newline=None)` gives, BOM removed."""
     doc_id = doc_id_of(path, raw_dir)
+    source = FORMATS.get(path.suffix.lower(), "txt")
     try:
         data = path.read_bytes()
     except OSError as err:
         raise InputError(str(path), f"cannot read: {err.strerror}") from None
-    text, encoding, warnings = decode(data, str(path))
+    if source == "pdf":
+        from .pdf import pdf_text
+
+        text, full = pdf_text(data, str(path))
+        return RawFile(doc_id, edition_of(doc_id), path, text, "pdf", (), source, full)
+    text, encoding, warnings = (_decode_page if source == "html" else decode)(data, str(path))
     longest = max(map(len, text.split("\n")))
     if longest > LONG_LINE:
         warnings += (f"{path}: a line of {longest} characters (no line breaks?); it is read as one paragraph",)
-    return RawFile(doc_id, edition_of(doc_id), path, text, encoding, warnings)
+    return RawFile(doc_id, edition_of(doc_id), path, text, encoding, warnings, source)

@@ -7,15 +7,16 @@ per document, and writes all tables at once.
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from .document import Document
 from .errors import InputError, PipelineError, StageError
-from .reader import doc_id_of, list_raw, read_raw, unread_files
+from .reader import doc_id_clashes, doc_id_of, list_raw, read_raw, unread_files
 from .ruleset import RULES_NAMESPACE, Rules, load_rules
 from .tables import DocTables, OutputFolder, render
 
@@ -35,6 +36,7 @@ class Settings:
     scheduler: str | None = None
     csv_bom: bool = False  # CSVs with a UTF-8 BOM (spreadsheets that guess the encoding)
     xlsx: bool = False  # also write the tables as one workbook (pipeline/workbook.py)
+    layout: str = ""  # "plain" or "pdf": how every document is laid out (--layout); "": rules/layout.yaml decides
 
 
 class Extractor:
@@ -54,6 +56,9 @@ class Extractor:
             model = EntityModel(rules.get("ner"), cache_dir=cache_dir)
         self.model = model if ner else None
         self._built: dict[str, object] = {}
+        # the stages that make the text every other stage indexes (layout) run before the stage cache,
+        # which is keyed by the text they give
+        self.prelude = max((i + 1 for i, spec in enumerate(self.specs) if "text" in spec.assigns), default=0)
         self.stage_cache = None
         self.stage_keys: list[str] = []
         if cache_dir is not None:
@@ -130,24 +135,51 @@ class Extractor:
 
     def is_cached(self, doc: Document) -> bool:
         """Whether the cache holds the document's rows for this content, these rules and this code."""
-        return self.stage_cache is not None and bool(self.stage_keys) and \
-            self.stage_cache.is_current(doc, self.stage_keys[-1])
+        laid = self._cache_view(doc)
+        return laid is not None and self.stage_cache.is_current(laid, self.stage_keys[-1])
+
+    def _cache_view(self, doc: Document) -> Document | None:
+        """The laid-out document the cache is keyed by; None without a cache or when the layout fails."""
+        if self.stage_cache is None or not self.stage_keys:
+            return None
+        try:
+            return self.laid_out(doc)
+        except StageError:
+            return None
+
+    def laid_out(self, doc: Document) -> Document:
+        """The document after the prelude (the layout stage): the text every cached stage is keyed by."""
+        for spec in self.specs[:self.prelude]:
+            doc = self._step(spec.name, doc)
+        return doc
+
+    @staticmethod
+    def _with_text(doc: Document, tables: DocTables) -> DocTables:
+        """The rows with the text they index when it is not the raw file's (`Document.text_file`)."""
+        return replace(tables, text=doc.text, text_file=doc.text_file) if doc.text_file else tables
 
     def cached_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]] | None:
         """The document's stored rows when nothing changed since they were made (no stage runs), else None."""
-        if self.stage_cache is None or not self.stage_keys:
-            return None
-        return self.stage_cache.stored_tables(doc, self.stage_keys[-1])
+        doc = self._cache_view(doc)
+        hit = None if doc is None else self.stage_cache.stored_tables(doc, self.stage_keys[-1])
+        return None if hit is None else (self._with_text(doc, hit[0]), hit[1])
 
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
         """The document's CSV rows and the warnings about rows dropped as broken (`tables.render`).
 
-        With a cache, `StageCache.extract_tables` wraps the stage calls from outside: it
-        restores what is still valid and runs only the rest."""
+        With a cache, `StageCache.extract_tables` wraps the stage calls after the prelude (layout)
+        from outside: it restores what is still valid and runs only the rest. The text the rows
+        index rides along when it is not the raw file's (`Document.text_file`)."""
+        doc = self.laid_out(doc)
         if self.stage_cache is None:
-            return render(self.extract(doc))
-        steps = [(key, partial(self._step, spec.name)) for spec, key in zip(self.specs, self.stage_keys)]
-        return self.stage_cache.extract_tables(doc, steps)
+            for spec in self.specs[self.prelude:]:
+                doc = self._step(spec.name, doc)
+            tables, dropped = render(doc)
+        else:
+            steps = [(key, partial(self._step, spec.name))
+                     for spec, key in zip(self.specs[self.prelude:], self.stage_keys[self.prelude:])]
+            tables, dropped = self.stage_cache.extract_tables(doc, steps)
+        return self._with_text(doc, tables), dropped
 
 
 _WORKER: Extractor | None = None
@@ -179,8 +211,7 @@ def _extract_with(extractor: Extractor, path: Path, raw_dir: Path) -> Result:
     except InputError as err:
         rel = Path(path).relative_to(raw_dir).with_suffix("").as_posix()
         return None, (rel, "read", err.reason), (), str(err)
-    return extract_document(extractor, Document(raw.doc_id, raw.edition, raw.text, raw.encoding,
-                                                 warnings=raw.warnings), str(path))
+    return extract_document(extractor, raw.document(), str(path))
 
 
 def extract_document(extractor: Extractor, doc: Document, path: str) -> Result:
@@ -198,7 +229,7 @@ def _read(path: Path, raw_dir: Path) -> Document | None:
         raw = read_raw(path, raw_dir)
     except InputError:
         return None
-    return Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
+    return raw.document()
 
 
 def _cached(extractor: Extractor, path: Path, raw_dir: Path) -> Result:
@@ -232,11 +263,14 @@ def run(settings: Settings) -> int:
     paths, unread = list_raw(raw_dir), unread_files(raw_dir)
     if not paths:
         others = f" ({len(unread)} other files, which are not read)" if unread else ""
-        raise InputError(str(raw_dir), f"no input documents: no *.txt file in it{others}")
-    if unread:
-        shown = ", ".join(str(p) for p in unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
-        print(f"warning: {len(unread)} files in {raw_dir}/ are not read (only *.txt files are): {shown}",
-              file=sys.stderr)
+        raise InputError(str(raw_dir), f"no input documents: no *.txt, *.html, *.htm or *.pdf file in it{others}")
+    for path in unread:
+        print(f"warning: {path}: not read (only *.txt, *.html, *.htm and *.pdf files are)", file=sys.stderr)
+    for path, first in doc_id_clashes(paths, raw_dir):
+        print(f"warning: {path}: not read (its doc_id is {first}'s)", file=sys.stderr)
+        paths.remove(path)
+    if settings.layout:  # --layout: how every text file is laid out, as rules/layout.yaml's `mode` would say
+        rules = with_layout_mode(rules, settings.layout)
     from .dispatch import executor_for
 
     paths = sorted(paths, key=lambda p: doc_id_of(p, raw_dir))  # the order the tables are written in
@@ -299,6 +333,13 @@ class _NoProgress:
 
     def close(self) -> None:
         pass
+
+
+def with_layout_mode(rules: Rules, mode: str) -> Rules:
+    """The rules with rules/layout.yaml's `mode` set (`--layout plain|pdf`)."""
+    layout = rules.files["layout"]
+    files = {**rules.files, "layout": layout.model_copy(update={"mode": mode})}
+    return dataclasses.replace(rules, files=files, fingerprint=f"{rules.fingerprint}+layout={mode}")
 
 
 def _progress(total: int, enabled: bool):

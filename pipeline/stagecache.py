@@ -57,7 +57,8 @@ def rules_fingerprint(rules: Any, names: tuple[str, ...]) -> str:
 
 def doc_content_key(doc: Document) -> str:
     """A hash of everything a document brings into the first stage."""
-    return content_key(doc.doc_id, doc.edition, doc.text, doc.encoding, *doc.warnings)
+    return content_key(doc.doc_id, doc.edition, doc.text, doc.encoding, doc.source, doc.layout, doc.layout_note,
+                       doc.text_file, *doc.warnings)
 
 
 def delta(before: Document, after: Document) -> dict[str, Any]:

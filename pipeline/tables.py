@@ -41,16 +41,26 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "dates": ("dates", ("section_id", "sentence_id", "start", "end", "text", "value", "granularity", "relative",
                         "modifier", "fiscal", "rule")),
     "people": ("people", ("section_id", "sentence_id", "start", "end", "text", "name", "title", "country", "former",
-                          "person_id", "source", "rule")),
+                          "person_id", "id_source", "source", "rule")),
     "venues": ("venues", ("section_id", "sentence_id", "start", "end", "text", "name", "country", "meeting_id",
                           "source", "rule")),
     "clauses": ("clauses", ("section_id", "meeting_id", "sentence_id", "start", "end", "text", "type", "actor",
                             "content", "rule")),
     "meetings": ("meetings", ("section_id", "meeting_id", "meeting_no", "title", "date", "venue", "participants",
                               "participant_names", "mode", "source", "counterparts", "host", "consult_mode", "start",
-                              "end", "text", "rule")),
+                              "end", "text", "rule", "event_id")),
 }
-DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings")
+# tables of the whole run, made from every document's rows when all are extracted (pipeline/corpus.py)
+CORPUS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "persons": ("person_id", "name", "country", "id_source", "offices", "spellings", "mentions", "documents"),
+    "events": ("event_id", "date", "title", "counterparts", "mode", "participants", "venue", "host", "consult_mode",
+               "conflicts", "mentions", "documents", "meetings"),
+}
+# format: txt|html|pdf; layout: plain|pdf, layout_note: why and what the layout stage changed; text_file: the
+# file below the output folder holding the text the rows index, when it is not the raw file's text
+DOCUMENT_COLUMNS = ("doc_id", "edition", "encoding", "chars", "warnings", "format", "layout", "layout_note",
+                    "text_file")
+TEXT_FOLDER = "text"  # output/text/<doc_id>.txt: the text the rows of a document index, when not the raw file's
 FAILURE_COLUMNS = ("doc_id", "stage", "error")
 
 
@@ -103,7 +113,8 @@ def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
 
 def document_row(doc: Document) -> list[str]:
     """The row of `documents.csv` for a document."""
-    return [neutralise(v) for v in (doc.doc_id, doc.edition, doc.encoding, str(len(doc.text)), " | ".join(doc.warnings))]
+    return [neutralise(v) for v in (doc.doc_id, doc.edition, doc.encoding, str(len(doc.text)), " | ".join(doc.warnings),
+                                    doc.source, doc.layout, doc.layout_note, doc.text_file)]
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,8 @@ class DocTables:
     tables: dict[str, str]
     counts: dict[str, int]
     document: str
+    text: str = ""  # the text the rows index, when it is not the raw file's (written to output/<text_file>)
+    text_file: str = ""
 
 
 def table_text(doc: Document, table: str) -> tuple[str, int]:
@@ -222,8 +235,8 @@ MARKER_TEXT = ("Written by `python -m pipeline extract` (hakusho). The next run 
 # what may sit in an output folder: the tables, the marker, the workbook, and report/ (where `python -m pipeline
 # report` wrote before its default moved beside the output folder; `--out OUTPUT/report` still may)
 WORKBOOK = "hakusho.xlsx"  # written by `--xlsx` / `python -m pipeline xlsx` (pipeline/workbook.py)
-OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in TABLES), "documents.csv", "failures.csv", MARKER, "report",
-                          WORKBOOK})
+OUTPUT_NAMES = frozenset({*(f"{t}.csv" for t in (*TABLES, *CORPUS_COLUMNS)), "documents.csv", "failures.csv", MARKER,
+                          "report", WORKBOOK, TEXT_FOLDER})
 
 
 def check_replaceable(path: Path) -> None:
@@ -294,6 +307,9 @@ class OutputFolder:
         """`write`, for rows already in doc_id order, written as they come (`parts` may be a generator:
         only one document's rows are held at a time); `failures` is read once `parts` is exhausted."""
         assert self.tmp is not None, "OutputFolder.write outside its `with` block"
+        from .corpus import Corpus  # the cross-document tables and meetings.event_id
+
+        corpus = Corpus()
         counts: dict[str, int] = dict.fromkeys(TABLES, 0)
         names = [*TABLES, "documents"]
         heads = {**{t: header(t) for t in TABLES}, "documents": DOCUMENT_COLUMNS}
@@ -305,9 +321,19 @@ class OutputFolder:
                     _write_rows(files[n], [list(heads[n])])
                 for part in parts:
                     for table in TABLES:
-                        files[table].write(part.tables[table])
+                        if table != "meetings":  # written once every document is read, with their event_id
+                            files[table].write(part.tables[table])
                         counts[table] += part.counts[table]
                     files["documents"].write(part.document)
+                    if part.text_file:
+                        path = self.tmp / part.text_file
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(part.text, encoding="utf-8", newline="")
+                    corpus.add(part)
+                files["meetings"].write(corpus.meetings_text())
+            for table, rows in corpus.tables().items():
+                _write_csv(self.tmp / f"{table}.csv", CORPUS_COLUMNS[table], rows, bom=bom)
+                counts[table] = len(rows)
             _write_csv(self.tmp / "failures.csv", FAILURE_COLUMNS,
                        ([neutralise(v) for v in row] for row in sorted(failures)), bom=bom)
             counts["failures"] = len(failures)

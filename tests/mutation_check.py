@@ -103,7 +103,7 @@ BREAKS = [
           "            (self.tmp / MARKER).write_text(MARKER_TEXT, encoding=\"utf-8\")\n", "", ("tests/test_cli_safety.py",)),
     Break("a run without documents replaces the output", "pipeline/run.py", "    if not paths:\n", "    if False:\n",
           ("tests/test_cli_safety.py",)),
-    Break("unread raw files not named", "pipeline/run.py", "    if unread:\n        shown", "    if False:\n        shown",
+    Break("unread raw files not named", "pipeline/run.py", "    for path in unread:\n", "    for path in ():\n",
           ("tests/test_cli_safety.py",)),
     Break("--fail-fast ignored", "pipeline/run.py", "        return failure is not None and settings.fail_fast\n",
           "        return False\n", ("tests/test_cli_extract.py",)),

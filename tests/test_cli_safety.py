@@ -134,7 +134,7 @@ def test_cli_replaces_a_missing_empty_or_own_output(tmp_path, capsys, state):
 
 
 def test_cli_no_input_documents_leaves_output(tmp_path, capsys, no_work):
-    raw = raw_folder(tmp_path / "raw", {"2017/a.md": "# notes\n", "2017/b.pdf": "%PDF"})
+    raw = raw_folder(tmp_path / "raw", {"2017/a.md": "# notes\n", "2017/b.docx": "PK"})
     _own_output(tmp_path / "output")
     before = tree(tmp_path)
     assert extract(raw, tmp_path / "output") == 2
@@ -165,12 +165,13 @@ def test_cli_unwritable_output_stops_before_work(tmp_path, capsys, no_work, case
 
 
 def test_cli_names_the_files_it_does_not_read(tmp_path, capsys):
-    raw = raw_folder(tmp_path / "raw", {"2017/a.txt": GOOD, "2017/b.md": "# b\n", "2018/c.pdf": "%PDF",
+    raw = raw_folder(tmp_path / "raw", {"2017/a.txt": GOOD, "2017/b.md": "# b\n", "2018/c.docx": "PK",
                                         "2018/.DS_Store": "", ".git/config": ""})
     assert extract(raw, tmp_path / "out") == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        f"warning: 2 files in {raw}/ are not read (only *.txt files are): {raw / '2017/b.md'}, {raw / '2018/c.pdf'}"]
+        f"warning: {raw / name}: not read (only *.txt, *.html, *.htm and *.pdf files are)"
+        for name in ("2017/b.md", "2018/c.docx")]
     assert captured.out.startswith("extracted 1 of 1 documents") and "; 2 files not read;" in captured.out
 
 

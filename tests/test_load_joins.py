@@ -73,6 +73,6 @@ def test_load_meeting_clauses_carry_their_meeting(tables):
 def test_load_people_with_their_meetings(tables):
     pm = tables["people_meetings"]
     assert len(pm) == 8
-    kishi = pm[pm["person_id"] == "JP-岸"]
+    kishi = pm[pm["person_id"] == "JP-岸信夫"]
     assert kishi[["meeting_key", "participant_name", "title", "country", "counterparts"]].values.tolist() == [
         ["2021/b#1", "岸防衛大臣", "防衛大臣", "JP", "US"], ["2021/b#2", "岸防衛大臣", "防衛大臣", "JP", "FR"]]

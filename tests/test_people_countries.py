@@ -143,7 +143,7 @@ def test_people_full_and_short_names_share_an_id(run_text):
     doc = run_text("岸防衛大臣は、リー・シェンロン星首相と会談した。リー首相は述べた。"
                    "クランプ=カレンバウアー独国防大臣は、アンネグレート・クランプ=カレンバウアー国防大臣とも呼ばれる。")
     ids = {p.name: p.person_id for p in doc.people}
-    assert ids["リー・シェンロン"] == ids["リー"] == "SG-リー"
+    assert ids["リー・シェンロン"] == ids["リー"] == "SG-リー・シェンロン"
     assert ids["クランプ=カレンバウアー"] == ids["アンネグレート・クランプ=カレンバウアー"]
 
 

@@ -45,7 +45,7 @@ def test_unmarked_title_takes_the_country_of_the_marked_mention(run_text):
 
 
 def test_unknown_country_is_empty_not_guessed(run_text):
-    (p,) = run_text("ジョコ大統領と会談した。").people
+    (p,) = run_text("ムルヨノ大統領と会談した。").people
     assert p.country == ""
 
 

@@ -76,7 +76,8 @@ def test_full_width_text_keeps_raw_offsets(run_text):
 
 def test_rule_column_names_the_rules(run_text):
     (p,) = run_text("マティス米国防長官(当時)は述べた。").people
-    assert p.rule == "person.katakana_name+title.secretary_of_defense+country.US+former.tojitsu"
+    assert p.rule == ("person.katakana_name+title.secretary_of_defense+country.US+former.tojitsu"
+                      "+person.registry+US-ジェームズ・マティス")
     assert p.source == "rule"
 
 

@@ -61,8 +61,9 @@ def test_venues_katakana_facility_with_kanji_qualifier(run_text, sentence, expec
     ("(1)日インドネシア防衛相会談(21(令和3)年3月30日)\n\n岸防衛大臣は、プラボウォ国防大臣と会談した。\n",
      ("プラボウォ", "国防大臣", "ID")),
     # two partners: no guess
-    ("(1)日米豪首脳会談(21(令和3)年4月16日)\n\n菅内閣総理大臣は、バイデン大統領と会談した。\n",
-     ("バイデン", "大統領", "")),
+    # (a person the registry does not know: the registry would give Biden's country)
+    ("(1)日米豪首脳会談(21(令和3)年4月16日)\n\n菅内閣総理大臣は、ハミルトン大統領と会談した。\n",
+     ("ハミルトン", "大統領", "")),
     ("パンデ印陸軍参謀長と懇談した。", ("パンデ", "陸軍参謀長", "IN")),
 ])
 def test_people_country_from_the_meeting_heading(run_text, text, expected):

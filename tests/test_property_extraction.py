@@ -81,11 +81,13 @@ def rows_with_spans(doc: Document):
 
 def check(extractor, text: str) -> None:
     doc = extractor.extract(Document("prop/doc", "", text))  # must not raise
+    assert doc.text == text or doc.text_file  # the text is indexed as it is, unless the run writes its own
+    indexed = doc.text
     for table, row in rows_with_spans(doc):
-        assert 0 <= row.start <= row.end <= len(text), (table, row)
-        assert text[row.start:row.end] == row.text, (table, row)
+        assert 0 <= row.start <= row.end <= len(indexed), (table, row)
+        assert indexed[row.start:row.end] == row.text, (table, row)
     for s in doc.sections:
-        assert 0 <= s.start <= s.end <= len(text)
+        assert 0 <= s.start <= s.end <= len(indexed)
         assert s.parent_id is None or s.parent_id < s.section_id
     again = extractor.extract(Document("prop/doc", "", text))
     assert again == doc  # deterministic

@@ -30,7 +30,7 @@ def _spec(name, requires=(), assigns=("dates",), rules=None, reads=()):
 
 
 def test_registry_run_order_follows_requires_and_assigns():
-    assert [s.name for s in registry()] == ["segment", "tokenize", "dates", "people", "venues", "meetings",
+    assert [s.name for s in registry()] == ["layout", "segment", "tokenize", "dates", "people", "venues", "meetings",
                                             "clauses"]
 
 

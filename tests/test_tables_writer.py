@@ -15,7 +15,7 @@ from pipeline import load
 from pipeline.document import Block, Document, Section, Sentence
 from pipeline import tables
 from pipeline.cli import main
-from pipeline.tables import MARKER, TABLES, drop_broken_rows, neutralise, render, unneutralise, write_doc_tables
+from pipeline.tables import CORPUS_COLUMNS, MARKER, TABLES, drop_broken_rows, neutralise, render, unneutralise, write_doc_tables
 
 from conftest import RULES_DIR
 
@@ -79,9 +79,11 @@ def test_commas_quotes_newlines_round_trip_through_read_csv(tmp_path):
 def test_every_table_is_written_with_its_header(tmp_path):
     _write_tables(tmp_path / "out", [], [])
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == sorted([f"{t}.csv" for t in TABLES] + ["documents.csv", "failures.csv", MARKER])
+    assert names == sorted([f"{t}.csv" for t in (*TABLES, *CORPUS_COLUMNS)] + ["documents.csv", "failures.csv", MARKER])
     for table, (_, columns) in TABLES.items():
         assert (tmp_path / "out" / f"{table}.csv").read_text(encoding="utf-8") == ",".join(("doc_id",) + columns) + "\n"
+    for table, columns in CORPUS_COLUMNS.items():
+        assert (tmp_path / "out" / f"{table}.csv").read_text(encoding="utf-8") == ",".join(columns) + "\n"
 
 
 def test_rows_breaking_offsets_are_dropped_with_a_warning():

@@ -1,7 +1,8 @@
 """The meetings timeline and the per-year counts, as SVG that the page inlines (hover, links, filters).
 
 One row per counterpart (`meetings.counterparts`: a meeting with AU|US sits on both rows), rows by
-number of meetings; one marker per session, its shape and colour the mode (in person, telephone,
+number of meetings; one marker per session (`meetings.event_id`: a session several documents tell is
+one marker), its shape and colour the mode (in person, telephone,
 video), hollow when only the month or year is known. Markers carry no text, so nothing can collide
 however many meetings there are; hovering shows the date, meeting, venue, participants and document,
 and a click goes to the meeting's card. Markers that would overlap within a row are spread over a
@@ -53,9 +54,18 @@ def _parse_date(value: str) -> tuple[date, bool] | None:
 
 
 def timeline_points(meetings: list[dict[str, str]], targets: list[str] | None = None) -> list[TimelinePoint]:
-    """One point per dated meeting (rows of meetings.csv); `targets[i]` is the card id of meeting i."""
+    """One point per dated session (rows of meetings.csv); `targets[i]` is the card id of meeting i.
+    Rows of one `event_id` (a session told in several places or editions) are one point: the row
+    with the finest date."""
+    shown: dict[str, int] = {}  # event_id -> the row that stands for it
+    for i, m in enumerate(meetings):
+        event = m.get("event_id", "")
+        if event and (event not in shown or len(m.get("date", "")) > len(meetings[shown[event]].get("date", ""))):
+            shown[event] = i
     points = []
     for i, m in enumerate(meetings):
+        if m.get("event_id", "") and shown[m["event_id"]] != i:
+            continue
         parsed = _parse_date(m.get("date", ""))
         if parsed is None:
             continue

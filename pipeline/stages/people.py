@@ -11,8 +11,10 @@ Country: the marker's ISO code (or "Xの" before the name); else the code the sa
 name key) carries with a marker elsewhere in the document; else the registry; else the one country
 whose office the title is; else context (a mention joined by および, the country visited, the
 paragraph's partner, the section heading), only where the office fits the country; else the
-office's default. person_id: the registry's pin, else "<country>-<key>" where key is the family
-name (name_key), so マイク・ペンス and ペンス share one id in every document, whatever the order.
+office's default. person_id: the registry entry (rules/persons.yaml, pipeline/persons.py) whose name,
+office, country and term fit the mention and the date of its sentence (else the edition's years),
+`id_source` registry; else "<country>-<key>" where key is the family name (name_key), so マイク・ペンス
+and ペンス share one id in every document, whatever the order (`id_source` fallback).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from ..document import Document, PersonMention, Sentence, Token, TraceEvent
 from ..ner import NerRules, SentenceView, read_in_doubt, with_entities
 from ..overlap import resolve
 from ..countries import CountryTable, MarkerRule
+from ..persons import PersonRegistry, Resolved, Resolver
 from ..errors import StageError
 from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
@@ -95,18 +98,6 @@ class PeopleRules(Strict):
     max_kanji_name: int = 4
 
 
-class PersonEntry(Strict):
-    id: str
-    names: tuple[str, ...]
-    titles: tuple[str, ...] = ()
-    country: CountryCode = ""
-
-
-class PersonRegistry(Strict):
-    persons: tuple[PersonEntry, ...] = ()
-
-
-
 PERSON_LABELS = ("Person",)
 
 
@@ -163,13 +154,14 @@ def name_key(name: str, ids: PersonIdRules) -> str:
 
 
 @stage("people", rules={"people": PeopleRules, "persons": PersonRegistry, "countries": CountryTable, "ner": NerRules},
-       requires=("text", "sections", "sentences", "blocks", "tokens"), assigns=("people", "entities"), model=True)
+       requires=("text", "edition", "sections", "sentences", "blocks", "tokens", "dates"), assigns=("people", "entities"),
+       model=True)
 class PeopleStage:
     """Adds `doc.people`, and the GiNZA entities it asked for to `doc.entities`."""
 
     def __init__(self, rules: Rules, model=None):
         self.rules: PeopleRules = rules.get("people")
-        self.registry: PersonRegistry = rules.get("persons")
+        self.registry = Resolver(rules.get("persons"), self.key)
         self.model = model
         shape = rules.get("ner")  # how a doubt is widened: part of what the model's evidence depends on
         self.version = f"{model.version}+{shape.model_dump_json()}" if model is not None else "rules"
@@ -525,6 +517,12 @@ class PeopleStage:
                 marked.setdefault(self.key(c.norm.text[c.name_start:c.name_end]), Counter())[found[0]] += 1
         cues = self.context_cues(doc)
 
+        dates: dict[int, tuple[str, ...]] = {}  # sentence -> the registry's "when": its dates, else the
+        for d in doc.dates:                      # dates of the paragraph's last dated sentence before it
+            dates[d.sentence_id] = dates.get(d.sentence_id, ()) + (d.value,)
+        last: dict[int, tuple[str, ...]] = {}
+        for sent in sorted(doc.sentences, key=lambda x: x.start):
+            last[sent.block_id] = dates.setdefault(sent.sentence_id, last.get(sent.block_id, ()))
         people: list[PersonMention] = []
         previous: dict[int, tuple[int, str, bool]] = {}  # sentence -> (end, country, from a marker) of the last mention
         for c in sorted(kept, key=span):
@@ -534,7 +532,11 @@ class PeopleStage:
             title = c.norm.text[t.title_start:t.title_end]
             title_rule = self.rules.titles[t.title]
             key = self.key(name)
-            entry = self.lookup(name, title)
+            former = t.former_prefix or t.tojitsu_end > t.title_end
+            marked_here = self.marker_country(c)
+            entry = self.registry.resolve(name, title, country=marked_here[0] if marked_here else "",
+                                          dates=dates.get(c.sentence.sentence_id, ()), edition=doc.edition,
+                                          former=former)
             a, b = c.norm.raw_span(c.name_start, t.title_end)
             fired = [c.name_rule]
             if self.reading is not None and self.reading.match(c.norm.text, c.name_end) is not None:
@@ -545,16 +547,18 @@ class PeopleStage:
             country, why = self.country_of(doc, c, key=key, entry=entry, marked=marked, cues=cues,
                                            previous=previous.get(c.sentence.sentence_id), start=a)
             fired += why
+            if entry is not None and entry.country and country and country != entry.country:
+                entry = None  # the registry's person is of another country
             previous[c.sentence.sentence_id] = (b, country, self.marker_country(c) is not None)
             if t.tojitsu_end > t.title_end:
                 fired.append(self.rules.former_suffix.id)
             if entry is not None:
-                fired.append("person.registry")
+                fired += ["person.registry", entry.id]
             person_id = entry.id if entry is not None else f"{country or 'XX'}-{key}"
             source = "ner" if not c.rule_found else ("rule+ner" if c.ner else "rule")
             people.append(PersonMention(c.sentence.section_id, c.sentence.sentence_id, a, b, doc.text[a:b], name,
-                                        title, country, t.former_prefix or t.tojitsu_end > t.title_end, person_id,
-                                        source, "+".join(fired)))
+                                        title, country, former, person_id, source, "+".join(fired),
+                                        "registry" if entry is not None else "fallback"))
         people.sort(key=lambda p: (p.start, p.end))
         return replace(doc, people=tuple(people), trace=doc.trace + tuple(trace),
                        entities=with_entities(doc, entities))
@@ -587,7 +591,7 @@ class PeopleStage:
         countries, excluded = self.office(rule, name)
         return (not countries or code in countries) and code not in excluded
 
-    def country_of(self, doc: Document, c: Candidate, *, key: str, entry: PersonEntry | None,
+    def country_of(self, doc: Document, c: Candidate, *, key: str, entry: Resolved | None,
                    marked: dict[str, Counter], cues: dict[tuple[str, int], list[Cue]],
                    previous: tuple[int, str, bool] | None, start: int) -> tuple[str, list[str]]:
         """The mention's country and the ids of the rules that gave it, the first that applies: the marker
@@ -669,14 +673,6 @@ class PeopleStage:
                     return codes.pop()
             section_id = section.parent_id
         return ""
-
-    def lookup(self, name: str, title: str) -> PersonEntry | None:
-        """The registry entry for a name (or its key) and title, if any."""
-        key = self.key(name)
-        for entry in self.registry.persons:
-            if (name in entry.names or key in entry.names) and (not entry.titles or title in entry.titles):
-                return entry
-        return None
 
 
 def _reads_differently(alt: Tail | None, tail: Tail | None) -> bool:
