@@ -84,3 +84,12 @@ def test_people_country_from_the_meeting_heading(run_text, text, expected):
 def test_people_foreign_kanji_names_before_a_marker(run_text, sentence, expected):
     doc = run_text(sentence)
     assert [(p.name, p.title, p.country) for p in doc.people if p.country != "JP"] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a one-character abbreviation inside a MeCab word is no marker: 田中 is a name
+    ("田中防衛大臣は、パネッタ米国防長官と会談を行った。", ("田中", "防衛大臣", "JP")),
+    ("野中防衛大臣は会談した。", ("野中", "防衛大臣", "JP")),
+])
+def test_people_surname_with_an_abbreviation_inside(run_text, sentence, expected):
+    assert expected in [(p.name, p.title, p.country) for p in run_text(sentence).people]

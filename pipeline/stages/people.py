@@ -296,10 +296,9 @@ class PeopleStage:
         return ""
 
     def marker_starts(self, text: str, i: int) -> bool:
-        """Whether a country marker starts at folded position i."""
-        if self._any_marker is not None:
-            return self._any_marker.match(text, i) is not None
-        return any(pat.match(text, i) is not None for pat in self.markers)
+        """Whether a country written out (two characters or more: 韓国, not the 中 of 田中) starts at
+        folded position i."""
+        return any((m := pat.match(text, i)) is not None and m.end() - i >= 2 for pat in self.markers)
 
     def starts_country_name(self, text: str, a: int, b: int) -> bool:
         """Whether a country marker starting at `a` runs past `b`: アラブ in アラブ首長国連邦 is no name."""
