@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 
 from .tables import CORPUS_COLUMNS, DOCUMENT_COLUMNS, DocTables, _csv_text, header
 
+# rows are read back from what this package wrote: a cell may be as long as a document (a one-file
+# edition of 1M characters has such cells), longer than the csv module's default limit of 131,072
+csv.field_size_limit(2**31 - 1)
+
 GENERIC_TITLES = frozenset({"会談", "協議", "会合", "会議", "対話", "表敬", "電話会談", "テレビ会談", "ビデオ会談"})
 
 

@@ -132,3 +132,10 @@ def test_corpus_load_indexes_events_and_persons(tmp_path, extractor):
     assert len(meetings) == 2
     assert int(events["mentions"].iloc[0]) == 2 and str(events["mentions"].dtype) == "Int64"
     assert persons.loc["JP-稲田朋美", "id_source"] == "registry"
+
+
+def test_corpus_parse_reads_a_cell_longer_than_the_csv_default_limit():
+    from pipeline.corpus import parse
+
+    long = "会" * 200_000
+    assert parse(f'a,"{long}"\r\n', ("x", "y")) == [{"x": "a", "y": long}]
