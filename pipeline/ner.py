@@ -198,6 +198,7 @@ class SentenceView:
         self.text = self.norm.text
         self.evidence = [f for e in entities if (f := self.norm.folded_span(e.start, e.end)) is not None and f[0] < f[1]]
         self._bounds: set[int] | None = None
+        self._token_at: dict[int, Token] | None = None
 
     @property
     def bounds(self) -> set[int]:
@@ -206,6 +207,12 @@ class SentenceView:
             edges = {t.start for t in self.toks} | {t.end for t in self.toks}
             self._bounds = self.norm.boundaries(edges) | {0, len(self.text)}
         return self._bounds
+
+    def token_at(self, raw_start: int) -> Token | None:
+        """The token that starts at a raw offset."""
+        if self._token_at is None:
+            self._token_at = {t.start: t for t in self.toks}
+        return self._token_at.get(raw_start)
 
     def tokens_in(self, a: int, b: int) -> list[Token]:
         """The tokens inside folded [a, b)."""

@@ -394,9 +394,8 @@ class PeopleStage:
         before = text[run_start - 1] if run_start > 0 else ""
         if before and (_is_kana_name_char(before) or (before.isascii() and before.isalnum())):
             return None  # a kanji name does not follow katakana or latin letters (インド太平洋軍司令官)
-        tok_at = {t.start: t for t in view.toks}
         starts = [run_start] + [i for i in range(run_start + 1, run_end) if i in bounds
-                                and (t := tok_at.get(view.norm.starts[i])) is not None and t.pos3 == "人名"]
+                                and (t := view.token_at(view.norm.starts[i])) is not None and t.pos3 == "人名"]
         best: tuple[tuple, Candidate] | None = None
         best_alt: tuple | None = None  # the choice GiNZA could make: a Person over every span
         rejected: tuple[int, int, str] | None = None
