@@ -6,6 +6,7 @@ overlaps an already kept one is dropped, and the reason names the winner.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -38,3 +39,20 @@ def resolve(candidates: Sequence[T], *, span: Callable[[T], tuple[int, int]],
             furthest = i
     kept.sort(key=lambda i: spans[i])
     return [candidates[i] for i in kept], dropped
+
+
+class Covered:
+    """Spans of another kind (people when reading venues): whether a span overlaps any of them, found
+    by bisection over the starts and the furthest end so far (not a scan of every span)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []  # reach[k]: the furthest end of the first k + 1 spans
+        for _, b in ordered:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether some span [x, y) has x < b and a < y."""
+        k = bisect_left(self.starts, b) - 1
+        return k >= 0 and self.reach[k] > a

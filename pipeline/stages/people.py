@@ -298,6 +298,8 @@ class PeopleStage:
     def marker_starts(self, text: str, i: int) -> bool:
         """Whether a country written out (two characters or more: 韓国, not the 中 of 田中) starts at
         folded position i."""
+        if self._any_marker is not None and self._any_marker.match(text, i) is None:
+            return False  # no marker starts here (one alternation of them all)
         return any((m := pat.match(text, i)) is not None and m.end() - i >= 2 for pat in self.markers)
 
     def starts_country_name(self, text: str, a: int, b: int) -> bool:
