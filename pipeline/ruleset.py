@@ -5,13 +5,18 @@ Each stage declares the schemas of the rule files it owns (pydantic models with
 them. Files are YAML; every mapping remembers the line it starts on, so a validation
 error reads `rules/dates.yaml:12 rule date.x: ...`.
 Patterns are compiled with the `regex` module (which has `\\p{Han}`, `\\p{Katakana}`)
-and every search runs under a time limit, so one bad rule cannot hang a run. The limit is CPU
-time (the regex module counts the process's CPU time), so a loaded machine does not fail a document.
+and every search that could run long runs under a time limit, so one bad rule cannot hang a run.
+The limit is CPU time (the regex module counts the process's CPU time), so a loaded machine does
+not fail a document. Asking for that time is a system call per search (a third of the cost of a
+short search), so a search skips it when it cannot run long: a pattern that cannot backtrack
+catastrophically (`cheap_pattern`) on a text of at most CHEAP_TEXT characters.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re._constants as _sre
+import re._parser as _sre_parser
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +30,50 @@ from .stages import rule_schemas
 LINE_KEY = "__line__"
 KEY_LINES = "__key_lines__"  # key -> the line the key is written on
 MATCH_TIMEOUT_S = 2.0  # CPU seconds per search
+CHEAP_TEXT = 2_000  # characters: a cheap pattern searches a text this long without a time limit
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_REGEX_ONLY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")  # \p{Han}: one character, for the analysis
+_SET_OPERATION = regex.compile(r"(?:--|&&|\|\||~~)\[[^\]]*\]")  # [\p{Han}--[及並]] (regex V1)
+_NAMED_GROUP = regex.compile(r"\(\?P<\w+>")  # regex allows a name twice: the analysis needs no names
+
+
+def cheap_pattern(pattern: str) -> bool:
+    """Whether a pattern cannot backtrack catastrophically: no back reference or conditional, no
+    repeat or alternation inside an unbounded repeat (`(\\p{Han}+)+`, `(a|ab)*`), at most one
+    unbounded repeat, and bounded repeats of few combinations. A pattern the analysis cannot read
+    is not cheap (it keeps its time limit)."""
+    text = _NAMED_GROUP.sub("(?:", _SET_OPERATION.sub("", _REGEX_ONLY.sub("a", pattern)))
+    try:
+        tree = _sre_parser.parse(text)
+    except Exception:  # noqa: BLE001 - syntax only the regex module reads: keep the time limit
+        return False
+    found = {"unbounded": 0, "combinations": 1, "risky": False}
+
+    def walk(items, in_unbounded: bool) -> None:
+        for op, av in items:
+            if op in _REPEATS:
+                _, most, inner = av
+                found["risky"] |= in_unbounded and most > 1
+                if most == _sre.MAXREPEAT:
+                    found["unbounded"] += 1
+                else:
+                    found["combinations"] *= most + 1
+                walk(inner, in_unbounded or most == _sre.MAXREPEAT)
+            elif op == _sre.BRANCH:
+                found["risky"] |= in_unbounded
+                for branch in av[1]:
+                    walk(branch, in_unbounded)
+            elif op == _sre.SUBPATTERN:
+                walk(av[-1], in_unbounded)
+            elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+                walk(av[1], in_unbounded)
+            elif op == _sre.ATOMIC_GROUP:
+                walk(av, in_unbounded)
+            elif op in (_sre.GROUPREF, _sre.GROUPREF_EXISTS):
+                found["risky"] = True
+
+    walk(tree, False)
+    return not found["risky"] and found["unbounded"] <= 1 and found["combinations"] <= 1_000
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: the same nodes, 7x faster
@@ -78,43 +127,50 @@ class Rule(Strict):
 
 @dataclass(frozen=True)
 class CompiledPattern:
-    """A compiled rule pattern that searches under a time limit."""
+    """A compiled rule pattern that searches under a time limit when a search could run long."""
 
     rule_id: str
     pattern: str
     compiled: Any
+    cheap: bool = field(default=False, compare=False)  # `cheap_pattern`: short texts need no time limit
 
     @classmethod
     def of(cls, rule_id: str, pattern: str) -> "CompiledPattern":
-        return cls(rule_id, pattern, regex.compile(pattern, regex.V1))
+        return cls(rule_id, pattern, regex.compile(pattern, regex.V1), cheap_pattern(pattern))
 
-    def finditer(self, text: str, pos: int = 0):
+    def _limit(self, text: str, pos: int) -> float | None:
+        return None if self.cheap and len(text) - pos <= CHEAP_TEXT else MATCH_TIMEOUT_S
+
+    def _too_long(self) -> StageError:
+        return StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s "
+                                        f"(catastrophic backtracking?)")
+
+    def finditer(self, text: str, pos: int = 0, *, overlapped: bool = False):
+        """Every match, as a list (`overlapped`: one at every position where the pattern matches)."""
         try:
-            return list(self.compiled.finditer(text, pos, timeout=MATCH_TIMEOUT_S))
+            return list(self.compiled.finditer(text, pos, overlapped=overlapped, timeout=self._limit(text, pos)))
         except TimeoutError:
-            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s "
-                                           f"(catastrophic backtracking?)") from None
+            raise self._too_long() from None
 
     def search(self, text: str, pos: int = 0):
         """The first match (one regex search, not a list of every match: block kinds try every
         line rule on every line)."""
         try:
-            return self.compiled.search(text, pos, timeout=MATCH_TIMEOUT_S)
+            return self.compiled.search(text, pos, timeout=self._limit(text, pos))
         except TimeoutError:
-            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s "
-                                           f"(catastrophic backtracking?)") from None
+            raise self._too_long() from None
 
     def fullmatch(self, text: str):
         try:
-            return self.compiled.fullmatch(text, timeout=MATCH_TIMEOUT_S)
+            return self.compiled.fullmatch(text, timeout=self._limit(text, 0))
         except TimeoutError:
-            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s") from None
+            raise self._too_long() from None
 
     def match(self, text: str, pos: int = 0):
         try:
-            return self.compiled.match(text, pos, timeout=MATCH_TIMEOUT_S)
+            return self.compiled.match(text, pos, timeout=self._limit(text, pos))
         except TimeoutError:
-            raise StageError("-", "rules", f"rule {self.rule_id}: pattern took over {MATCH_TIMEOUT_S}s") from None
+            raise self._too_long() from None
 
 
 def _strip_lines(data: Any) -> Any:

@@ -104,3 +104,33 @@ def test_catastrophic_rule_fails_one_document_in_one_line(tmp_path, capsys, shor
     failures = (tmp_path / "out" / "failures.csv").read_text(encoding="utf-8").splitlines()
     assert failures[1].startswith("2017/hostile,segment,")
     assert "2017/ordinary" in (tmp_path / "out" / "documents.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("pattern", [
+    "内閣総理大臣|総理大臣|総理",
+    r"[米英仏]?\p{Han}{0,6}(?:大臣|長官)",
+    r"(?:[\p{Han}--[及並と]]|・(?=\p{Han})){0,12}(?:大臣|長官)",  # regex V1 set difference
+    r"(?P<m>\d{1,2})月|(?P<m>[一二三]{1,3})月",  # one group name twice (regex allows it)
+    r"^\S+$",
+])
+def test_patterns_that_cannot_backtrack_badly_are_cheap(pattern):
+    assert ruleset.cheap_pattern(pattern)
+
+
+@pytest.mark.parametrize("pattern", [
+    "(a+)+$", "(a|aa)+$", r"(\w+\s?)*$",   # a repeat or an alternation inside an unbounded repeat
+    r"(?P<sep>[./])\d(?P=sep)",            # a back reference
+    r"\S.*、.*。",                          # two unbounded repeats: polynomial blow-up
+    r"\d{0,20}\d{0,20}\d{0,20}",           # bounded, but too many combinations
+    r"(?r)abc",                             # syntax only the regex module reads
+])
+def test_patterns_that_could_run_long_keep_their_time_limit(pattern):
+    assert not ruleset.cheap_pattern(pattern)
+
+
+def test_a_cheap_pattern_on_a_long_text_keeps_its_time_limit(short_limit):
+    pattern = CompiledPattern.of("block.slow", "a.*b")  # cheap, but quadratic when no b follows
+    assert pattern.cheap
+    with pytest.raises(StageError) as info:
+        pattern.search("a" * 300_000)
+    assert "block.slow" in str(info.value)

@@ -29,8 +29,7 @@ from ..ner import NerRules, SentenceView, read_in_doubt, with_entities
 from ..overlap import resolve
 from ..countries import CountryTable, MarkerRule
 from ..persons import PersonRegistry, Resolved, Resolver
-from ..errors import StageError
-from ..ruleset import MATCH_TIMEOUT_S, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
+from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 from ..textnorm import is_han as _is_han
 from . import stage
@@ -215,11 +214,7 @@ class PeopleStage:
         """Start -> [(title rule index, end)] for every position where a title pattern matches."""
         found: dict[int, list[tuple[int, int]]] = {}
         for k, pat in enumerate(self.titles):
-            try:
-                matches = list(pat.compiled.finditer(text, overlapped=True, timeout=MATCH_TIMEOUT_S))
-            except TimeoutError:
-                raise StageError("-", "people", f"rule {pat.rule_id}: pattern took too long") from None
-            for m in matches:
+            for m in pat.finditer(text, overlapped=True):
                 found.setdefault(m.start(), []).append((k, m.end()))
         return found
 
