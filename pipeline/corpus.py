@@ -128,9 +128,14 @@ def link_meetings(meetings: list[dict[str, str]], country_of: dict[str, str]
     country of each person_id."""
     order = sorted(meetings, key=lambda m: (-len(m["date"]), m["date"], m["doc_id"], int(m["meeting_id"] or 0)))
     events: list[Event] = []
+    # rows that agree share their mode, their sides and their year (`Mention.agrees`): an event is
+    # looked for only among the events of that key, not among every event of the corpus
+    by_key: dict[tuple[str, frozenset[str], str], list[Event]] = {}
     for row in order:
         m = Mention.of(row, country_of)
-        fitting = [e for e in events if e.fits(m)]
+        key = (row["mode"], m.sides, row["date"][:4])
+        candidates = by_key.setdefault(key, []) if m.sides and row["date"] else []
+        fitting = [e for e in candidates if e.fits(m)]
         if len(fitting) == 1:
             fitting[0].members.append(m)
             continue
@@ -138,6 +143,7 @@ def link_meetings(meetings: list[dict[str, str]], country_of: dict[str, str]
         if len(fitting) > 1:
             event.flags.append(f"fits {len(fitting)} sessions")
         events.append(event)
+        candidates.append(event)
     for e in events:
         e.members.sort(key=lambda x: (x.row["doc_id"], int(x.row["meeting_id"] or 0)))
     events.sort(key=lambda e: (e.date() or "9999", sorted(e.members[0].sides), e.members[0].row["doc_id"],

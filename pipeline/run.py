@@ -18,6 +18,7 @@ from .document import Document
 from .errors import InputError, PipelineError, StageError
 from .reader import doc_id_clashes, doc_id_of, list_raw, read_raw, unread_files
 from .ruleset import RULES_NAMESPACE, Rules, load_rules
+from .stagecache import raw_key
 from .tables import DocTables, OutputFolder, render
 
 
@@ -134,9 +135,10 @@ class Extractor:
         return out
 
     def is_cached(self, doc: Document) -> bool:
-        """Whether the cache holds the document's rows for this content, these rules and this code."""
-        laid = self._cache_view(doc)
-        return laid is not None and self.stage_cache.is_current(laid, self.stage_keys[-1])
+        """Whether the cache holds the document's rows for this document as read, these rules and this
+        code (the layout is not run: the last stage's key covers its rules)."""
+        return (self.stage_cache is not None and bool(self.stage_keys)
+                and self.stage_cache.is_current(doc.doc_id, raw_key(doc), self.stage_keys[-1]))
 
     def _cache_view(self, doc: Document) -> Document | None:
         """The laid-out document the cache is keyed by; None without a cache or when the layout fails."""
@@ -159,10 +161,16 @@ class Extractor:
         return replace(tables, text=doc.text, text_file=doc.text_file) if doc.text_file else tables
 
     def cached_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]] | None:
-        """The document's stored rows when nothing changed since they were made (no stage runs), else None."""
-        doc = self._cache_view(doc)
-        hit = None if doc is None else self.stage_cache.stored_tables(doc, self.stage_keys[-1])
-        return None if hit is None else (self._with_text(doc, hit[0]), hit[1])
+        """The document's stored rows when nothing changed since they were made (no stage runs), else None.
+        Only a document whose rows index a text of their own (`Document.text_file`) is laid out again,
+        for that text."""
+        if self.stage_cache is None or not self.stage_keys:
+            return None
+        hit = self.stage_cache.stored_tables(doc.doc_id, raw_key(doc), self.stage_keys[-1])
+        if hit is None or not hit[0].text_file:
+            return hit
+        laid = self._cache_view(doc)
+        return None if laid is None else (self._with_text(laid, hit[0]), hit[1])
 
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
         """The document's CSV rows and the warnings about rows dropped as broken (`tables.render`).
@@ -170,6 +178,7 @@ class Extractor:
         With a cache, `StageCache.extract_tables` wraps the stage calls after the prelude (layout)
         from outside: it restores what is still valid and runs only the rest. The text the rows
         index rides along when it is not the raw file's (`Document.text_file`)."""
+        raw = raw_key(doc)
         doc = self.laid_out(doc)
         if self.stage_cache is None:
             for spec in self.specs[self.prelude:]:
@@ -178,7 +187,7 @@ class Extractor:
         else:
             steps = [(key, partial(self._step, spec.name))
                      for spec, key in zip(self.specs[self.prelude:], self.stage_keys[self.prelude:])]
-            tables, dropped = self.stage_cache.extract_tables(doc, steps)
+            tables, dropped = self.stage_cache.extract_tables(doc, steps, raw)
         return self._with_text(doc, tables), dropped
 
 

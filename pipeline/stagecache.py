@@ -61,6 +61,13 @@ def doc_content_key(doc: Document) -> str:
                        doc.text_file, *doc.warnings)
 
 
+def raw_key(doc: Document) -> str:
+    """A hash of a document as read, before the prelude (layout): with the last stage's key (which
+    covers the layout's rules and the code) it decides the laid-out text, so a document whose rows
+    are stored is found without laying it out again."""
+    return content_key("raw", doc_content_key(doc), doc.layout_request)
+
+
 def delta(before: Document, after: Document) -> dict[str, Any]:
     """The fields a stage replaced (stages return `dataclasses.replace(doc, ...)`)."""
     out = {}
@@ -95,36 +102,39 @@ class StageCache:
             self.stats["bad_files"] += 1
             return None
 
-    def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "", final: str = "") -> None:
+    def save(self, doc_id: str, kind: str, content: str, value: Any, key: str = "", final: str = "",
+             raw: str = "") -> None:
         """Replace a document's file atomically; failures only cost a recomputation later. `final` (the
-        rows' last stage key) goes into the header, where `is_current` reads it without the payload."""
+        rows' last stage key) and `raw` (`raw_key`) go into the header, where `is_current` reads them
+        without the payload."""
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except pickle.PicklingError:
             return
-        fields = self._fields(doc_id, content, key) | ({"final": final} if final else {})
+        fields = self._fields(doc_id, content, key) | ({"final": final} if final else {}) | ({"raw": raw} if raw else {})
         write_atomically(self._path(doc_id, kind), stamped(fields, payload))
 
-    def is_current(self, doc: Document, final: str) -> bool:
-        """Whether the document's stored rows were made from this content under the last stage's key
-        `final`: a look at the header line only (the payload is read, and checked, when the rows are used)."""
+    def is_current(self, doc_id: str, raw: str, final: str) -> bool:
+        """Whether the document's stored rows were made from this document as read (`raw_key`) under the
+        last stage's key `final`: a look at the header line only (the payload is read, and checked, when
+        the rows are used)."""
         try:
-            with self._path(doc.doc_id, "tables").open("rb") as fh:
+            with self._path(doc_id, "tables").open("rb") as fh:
                 header = json.loads(fh.readline())
         except (OSError, ValueError):
             return False
-        want = self._fields(doc.doc_id, doc_content_key(doc), "") | {"final": final}
+        want = {"version": self.version, "doc_id": doc_id, "raw": raw, "final": final}
         return isinstance(header, dict) and all(header.get(k, "") == v for k, v in want.items())
 
-    def extract_tables(self, doc: Document, steps: list[tuple[str, Callable[[Document], Document]]]
-                       ) -> tuple[DocTables, tuple[str, ...]]:
+    def extract_tables(self, doc: Document, steps: list[tuple[str, Callable[[Document], Document]]],
+                       raw: str = "") -> tuple[DocTables, tuple[str, ...]]:
         """A document's rows (`tables.render`) with the stage calls (key, call) wrapped by the cache:
         the stored rows when the last key is unchanged; else the longest prefix of steps whose keys
         match is restored from their stored deltas, the other steps run (and are stored), and a
         table whose producing step kept its key keeps its stored CSV text."""
         content, final = doc_content_key(doc), steps[-1][0]
         stored = self._stored(doc, content)
-        hit = self._hit(doc, stored, final)
+        hit = self._hit(doc.doc_id, stored, final)
         if hit is not None:
             return hit
         old = stored["tables"]
@@ -133,25 +143,41 @@ class StageCache:
         tables, dropped = render(doc, lambda t: old[t][1:] if t in old and old[t][0] == made_by[t] else None)
         entries = {t: (None if dropped else made_by[t], tables.tables[t], tables.counts[t]) for t in TABLES}
         self.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
-                                                  "document": tables.document}, final=final)
+                                                  "document": tables.document, "text_file": doc.text_file},
+                  final=final, raw=raw)
         return tables, dropped
 
-    def stored_tables(self, doc: Document, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
-        """The document's stored rows when they were made under the last stage's key `final`, else None."""
-        return self._hit(doc, self._stored(doc, doc_content_key(doc)), final)
+    def stored_tables(self, doc_id: str, raw: str, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
+        """The stored rows of the document as read (`raw_key`) when they were made under the last stage's
+        key `final`, else None."""
+        try:
+            data = self._path(doc_id, "tables").read_bytes()
+            payload = unstamped(data, {"version": self.version, "doc_id": doc_id, "raw": raw, "final": final})
+            stored = None if payload is None else pickle.loads(payload)  # noqa: S301 - own local cache, checksummed
+        except OSError:
+            return None
+        except Exception:  # noqa: BLE001 - any damage means: recompute
+            self.stats["bad_files"] += 1
+            return None
+        return None if stored is None else self._hit(doc_id, self._valid(stored), final)
 
-    def _hit(self, doc: Document, stored: dict, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
+    def _hit(self, doc_id: str, stored: dict, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
         old = stored["tables"]
         if stored["final"] != final or not set(TABLES) <= set(old):
             return None
         self.stats["tables_hits"] += 1
-        touch(self._path(doc.doc_id, "tables"))  # used now: the last of the cache to be evicted
-        return DocTables(doc.doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
-                         stored["document"]), stored["dropped"]
+        touch(self._path(doc_id, "tables"))  # used now: the last of the cache to be evicted
+        text_file = stored.get("text_file", "")
+        return DocTables(doc_id, {t: old[t][1] for t in TABLES}, {t: old[t][2] for t in TABLES},
+                         stored["document"], text_file=text_file if isinstance(text_file, str) else ""), stored["dropped"]
 
     def _stored(self, doc: Document, content: str) -> dict:
         """The document's `.tables` entry (an empty one when absent or malformed)."""
-        stored = self.load(doc.doc_id, "tables", content)
+        return self._valid(self.load(doc.doc_id, "tables", content))
+
+    @staticmethod
+    def _valid(stored: Any) -> dict:
+        """A `.tables` entry as stored, or an empty one when it is malformed."""
         if not (isinstance(stored, dict) and isinstance(stored.get("tables"), dict)
                 and isinstance(stored.get("dropped"), tuple) and isinstance(stored.get("document"), str)):
             return {"final": None, "tables": {}, "dropped": (), "document": ""}

@@ -164,3 +164,28 @@ def test_run_with_cache_writes_the_same_tables(tmp_path):
         assert run(cached) == 0
         for table in sorted((tmp_path / "plain").glob("*.csv")):
             assert (tmp_path / attempt / table.name).read_bytes() == table.read_bytes(), (attempt, table.name)
+
+
+def test_stored_rows_are_found_from_the_document_as_read(tmp_path, seed_doc):
+    """A run asks the cache before laying a document out: the rows are keyed by the document as read
+    and by the last stage's key, which covers the layout's rules."""
+    folder = _rules_copy(tmp_path)
+    cache = tmp_path / "cache"
+    first = Extractor(load_rules(folder), ner=False, cache_dir=cache)
+    assert not first.is_cached(seed_doc) and first.cached_tables(seed_doc) is None
+    made = _rows(first, seed_doc)
+
+    again = Extractor(load_rules(folder), ner=False, cache_dir=cache)
+    assert again.is_cached(seed_doc)
+    tables, dropped = again.cached_tables(seed_doc)
+    assert (tables.tables, tables.counts, tables.document, dropped) == made
+
+    edited = Document(seed_doc.doc_id, seed_doc.edition, seed_doc.text + "\n同年5月、会談した。")
+    assert not again.is_cached(edited) and again.cached_tables(edited) is None
+
+    def stricter_detection(data) -> None:
+        data["detect"]["min_broken_lines"] += 1
+
+    _edit(folder, "layout", stricter_detection)
+    changed = Extractor(load_rules(folder), ner=False, cache_dir=cache)
+    assert not changed.is_cached(seed_doc) and changed.cached_tables(seed_doc) is None
