@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable
@@ -88,13 +89,16 @@ def unneutralise(value: str) -> str:
     return value[1:] if value.startswith(ESCAPE) and value[1:].startswith(FORMULA_START + (ESCAPE,)) else value
 
 
+_RISKY = frozenset(FORMULA_START + (ESCAPE,))  # one-character starts: a set lookup per cell
+
+
 def rows_of(table: str, docs: Iterable[Document]) -> list[list[str]]:
     """The rows of one table over documents in the given order: each cell as `cell` makes it, and
     `neutralise`d unless its column is in EXACT_COLUMNS."""
     attr, columns = TABLES[table]
     values = attrgetter(*columns)
     exact = [c in EXACT_COLUMNS for c in columns]
-    risky = frozenset(FORMULA_START + (ESCAPE,))  # one-character starts: a set lookup per cell
+    risky = _RISKY
     out = []
     for doc in docs:
         doc_id = neutralise(doc.doc_id)
@@ -131,9 +135,36 @@ class DocTables:
 
 
 def table_text(doc: Document, table: str) -> tuple[str, int]:
-    """One table's rows of a document as CSV text (no header), and their number."""
+    """One table's rows of a document as CSV text (no header), and their number. A table whose every
+    cell is already as `rows_of` would write it (a whole number, or text that needs no escape and
+    holds no CR: tokens, sentences) is handed to the csv module as it is, column by column."""
+    attr, columns = TABLES[table]
+    records = getattr(doc, attr)
+    if records and _plain(doc.doc_id, False) and len(columns) > 1:
+        by_column = list(zip(*map(attrgetter(*columns), records)))
+        if all(_plain_column(col, c in EXACT_COLUMNS) for col, c in zip(by_column, columns)):
+            buf = io.StringIO(newline="")
+            csv.writer(buf, lineterminator="\n").writerows(zip(repeat(doc.doc_id), *by_column))
+            return buf.getvalue(), len(records)
     rows = rows_of(table, [doc])
     return _csv_text(rows), len(rows)
+
+
+def _plain(value, exact: bool) -> bool:
+    """Whether the csv module writes a value as `rows_of` does: a whole number (not a bool), or text
+    without CR that needs no formula escape (or is in an EXACT_COLUMNS column)."""
+    kind = value.__class__
+    if kind is int:
+        return value >= 0
+    return kind is str and "\r" not in value and (exact or not value or value[0] not in _RISKY)
+
+
+def _plain_column(values: tuple, exact: bool) -> bool:
+    try:
+        distinct = set(values)  # cells repeat (parts of speech, ids): each distinct value is checked once
+    except TypeError:
+        return False
+    return all(_plain(v, exact) for v in distinct)
 
 
 def document_text(doc: Document) -> str:

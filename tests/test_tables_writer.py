@@ -196,3 +196,23 @@ def test_killed_run_leaves_a_whole_output(tmp_path, capsys, point):
                  "--jobs", "1", "--no-ner", "--no-cache"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [".output.previous", "output", "raw"]
     assert load(out)["documents"]["doc_id"].tolist() == ["2017/a", "2017/b"]
+
+
+def test_token_rows_escape_formula_starts_except_in_span_text():
+    """Tokens are written column by column when no cell needs a change; a lemma or reading that a
+    spreadsheet would run as a formula still gets its quote, and the span text stays exact."""
+    from pipeline.document import Token
+
+    text = "日米=会談"
+    plain = (Token(1, 1, 1, 0, 2, "日米", "日米", "名詞", "普通名詞", "一般", "", "ニチベイ"),
+             Token(2, 1, 1, 3, 5, "会談", "会談", "名詞", "普通名詞", "サ変可能", "", "カイダン"))
+    doc = Document("2017/x", "2017", text, tokens=plain)
+    assert tables.table_text(doc, "tokens") == (
+        "2017/x,1,1,0,2,日米,日米,名詞,普通名詞,一般,,ニチベイ,1\n"
+        "2017/x,1,2,3,5,会談,会談,名詞,普通名詞,サ変可能,,カイダン,1\n", 2)
+    risky = plain + (Token(3, 1, 1, 2, 3, "=", "=", "補助記号", "一般", "", "", "-"),)
+    assert tables.table_text(Document("2017/x", "2017", text, tokens=risky), "tokens")[0].splitlines()[2] == \
+        "2017/x,1,3,2,3,=,'=,補助記号,一般,,,'-,1"
+    with_cr = (Token(1, 1, 1, 0, 2, "日米", "日\r米", "名詞", "", "", "", ""),)
+    assert tables.table_text(Document("2017/x", "2017", text, tokens=with_cr), "tokens")[0] == \
+        '"2017/x","1","1","0","2","日米","日\r米","名詞","","","","","1"\n'
