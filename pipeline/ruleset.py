@@ -34,6 +34,7 @@ CHEAP_TEXT = 2_000  # characters: a cheap pattern searches a text this long with
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 _REGEX_ONLY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")  # \p{Han}: one character, for the analysis
 _SET_OPERATION = regex.compile(r"(?:--|&&|\|\||~~)\[[^\]]*\]")  # [\p{Han}--[及並]] (regex V1)
+_REFERS = regex.compile(r"\\[1-9g]|\(\?P=|\(\?\(|\(\?[a-zA-Z]")  # group references, conditionals, flags
 _NAMED_GROUP = regex.compile(r"\(\?P<\w+>")  # regex allows a name twice: the analysis needs no names
 
 
@@ -171,6 +172,27 @@ class CompiledPattern:
             return self.compiled.match(text, pos, timeout=self._limit(text, pos))
         except TimeoutError:
             raise self._too_long() from None
+
+
+class AnyOf:
+    """Whether any of several patterns matches (at a position, or all of a text), with one match of
+    their alternation instead of one per pattern: most places start no country marker. (As a filter
+    before searching titles or dates it costs more than it saves: the regex module tries every
+    alternative at every position of a search.) A pattern that refers to a group or sets flags, whose meaning could change inside
+    the alternation, is searched on its own."""
+
+    def __init__(self, rule_id: str, patterns: list[str]):
+        plain = [p for p in patterns if not _REFERS.search(p)]
+        self.searches = ([CompiledPattern.of(rule_id, "|".join(f"(?:{p})" for p in plain))] if plain else []) + [
+            CompiledPattern.of(rule_id, p) for p in patterns if _REFERS.search(p)]
+
+    def matches_at(self, text: str, pos: int) -> bool:
+        """Whether one of the patterns matches at `pos`."""
+        return any(s.match(text, pos) is not None for s in self.searches)
+
+    def matches_all(self, text: str) -> bool:
+        """Whether one of the patterns matches all of `text`."""
+        return any(s.fullmatch(text) is not None for s in self.searches)
 
 
 def _strip_lines(data: Any) -> Any:

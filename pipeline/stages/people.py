@@ -22,14 +22,13 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
-import regex
 
 from ..document import Document, PersonMention, Sentence, Token, TraceEvent
 from ..ner import NerRules, SentenceView, read_in_doubt, with_entities
 from ..overlap import resolve
 from ..countries import CountryTable, MarkerRule
 from ..persons import PersonRegistry, Resolved, Resolver
-from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
+from ..ruleset import AnyOf, CompiledPattern, CountryCode, Regex, Rule, Rules, Strict
 from ..textnorm import NormText
 from ..textnorm import is_han as _is_han
 from . import stage
@@ -190,17 +189,14 @@ class PeopleStage:
         self.not_followed = CompiledPattern.of("people.not_followed_by", r.not_followed_by)
         self.non_names = frozenset(r.non_names)
         self._marker_memo: dict[str, tuple[int, ...]] = {}  # text -> indices of the markers it fullmatches
-        # one alternation of every marker: a piece it does not match matches no marker (skipped when a
-        # pattern uses group references or inline flags, whose meaning would change inside it)
-        plain = all(not regex.search(r"\\[1-9g]|\(\?P?=|\(\?[a-zA-Z]", m.pattern) for m in self.marker_rules)
-        self._any_marker = CompiledPattern.of("markers", "|".join(f"(?:{m.pattern})" for m in self.marker_rules)) \
-            if plain and self.marker_rules else None
+        # one alternation of every marker: where it does not match, none does
+        self._any_marker = AnyOf("markers", [m.pattern for m in self.marker_rules])
 
     def markers_matching(self, piece: str) -> tuple[int, ...]:
         """Indices of the marker patterns that match all of `piece` (memoized: pieces repeat)."""
         hit = self._marker_memo.get(piece)
         if hit is None:
-            if self._any_marker is not None and self._any_marker.fullmatch(piece) is None:
+            if not self._any_marker.matches_all(piece):
                 hit = ()
             else:
                 hit = tuple(k for k, m in enumerate(self.markers) if m.fullmatch(piece))
@@ -293,13 +289,13 @@ class PeopleStage:
     def marker_starts(self, text: str, i: int) -> bool:
         """Whether a country written out (two characters or more: 韓国, not the 中 of 田中) starts at
         folded position i."""
-        if self._any_marker is not None and self._any_marker.match(text, i) is None:
+        if not self._any_marker.matches_at(text, i):
             return False  # no marker starts here (one alternation of them all)
         return any((m := pat.match(text, i)) is not None and m.end() - i >= 2 for pat in self.markers)
 
     def starts_country_name(self, text: str, a: int, b: int) -> bool:
         """Whether a country marker starting at `a` runs past `b`: アラブ in アラブ首長国連邦 is no name."""
-        if self._any_marker is not None and self._any_marker.match(text, a) is None:
+        if not self._any_marker.matches_at(text, a):
             return False  # no marker starts here (one alternation of them all)
         return any((m := pat.match(text, a)) is not None and m.end() > b for pat in self.markers)
 
