@@ -43,18 +43,23 @@ def in_order(submit: Callable[[Path], object], wait: Callable[[object], object],
 
 
 class Serial:
-    """Every document in this process, one after the other."""
+    """Every document in this process, one after the other. With a core to spare (`--jobs 2` and one
+    document: an edition saved as one file), GiNZA loads in a process of its own while this one runs
+    the rule stages (`EntityModel.load_elsewhere`)."""
 
-    def __init__(self, rules: Rules, ner: bool, cache: str | None, raw_dir: Path):
+    def __init__(self, rules: Rules, ner: bool, cache: str | None, raw_dir: Path, *, spare_core: bool = False):
         from .run import _init_worker
 
         _init_worker(rules, ner, cache)
         self.raw_dir = raw_dir
+        self.spare_core = spare_core
 
     def results(self, paths: list[Path]) -> Iterator:
-        from .run import _extract_path
+        from . import run
 
-        return (_extract_path(str(p), str(self.raw_dir)) for p in paths)
+        if self.spare_core and paths and run._WORKER is not None and run._WORKER.model is not None:
+            run._WORKER.model.load_elsewhere()
+        return (run._extract_path(str(p), str(self.raw_dir)) for p in paths)
 
 
 class LocalPool:
@@ -128,7 +133,7 @@ def executor_for(settings, rules: Rules, raw_dir: Path, n_docs: int):
             client.close()
         return
     if settings.jobs <= 1 or n_docs <= 1:
-        yield Serial(rules, settings.ner, cache, raw_dir)
+        yield Serial(rules, settings.ner, cache, raw_dir, spare_core=settings.jobs > 1)
         return
     from concurrent.futures import ProcessPoolExecutor
 

@@ -111,6 +111,43 @@ class WindowPicker:
         return True
 
 
+def load_model():
+    """ja_ginza with only the components NER needs, numpy gemm and one BLAS thread."""
+    if "numpy" not in sys.modules:  # one BLAS thread: parallelism comes from worker processes
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
+    import spacy
+    from thinc.api import NumpyOps, set_current_ops
+
+    set_current_ops(NumpyOps(use_blis=False))
+    return spacy.load("ja_ginza", exclude=[n for n in _pipe_names() if n not in KEEP_COMPONENTS])
+
+
+def read_spans(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """(start, end, label) of the entities the model finds in each text, offsets into that text."""
+    pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
+    for k, text in enumerate(texts):
+        for a, b in byte_chunks(text):
+            pieces.append((k, a, b))
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    docs = nlp.pipe((texts[k][a:b] for k, a, b in pieces), batch_size=BATCH_SIZE)
+    for (k, a, _), sdoc in zip(pieces, docs):
+        out[k].extend((a + e.start_char, a + e.end_char, e.label_) for e in sdoc.ents)
+    return out
+
+
+def _serve(conn) -> None:
+    """The model's own process (`EntityModel.load_elsewhere`): load it, then answer every list of
+    texts with their entities until the other end closes the pipe."""
+    nlp = load_model()
+    while True:
+        try:
+            texts = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(read_spans(nlp, texts))
+
+
 def _valid_spans(value) -> bool:
     """A cached NER result: a list of [start, end, label]."""
     return isinstance(value, list) and all(
@@ -131,33 +168,42 @@ class EntityModel:
         self.version = f"{versions}+{','.join(KEEP_COMPONENTS)}+numpyops+chunk{MAX_BYTES}+spans1"
         self.cache = DocCache(cache_dir, "ner", self.version) if cache_dir is not None else None
         self._nlp = None
+        self._elsewhere = None  # (process, pipe) when the model is loaded in a process of its own
         self.mapping: dict[str, str] = ontonotes_mapping()
 
     @property
     def nlp(self):
         """The model, loaded on first use: a run whose windows are all cached never loads it."""
         if self._nlp is None:
-            if "numpy" not in sys.modules:  # one BLAS thread: parallelism comes from worker processes
-                for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-                    os.environ.setdefault(var, "1")
-            import spacy
-            from thinc.api import NumpyOps, set_current_ops
-
-            set_current_ops(NumpyOps(use_blis=False))
-            self._nlp = spacy.load("ja_ginza", exclude=[n for n in _pipe_names() if n not in KEEP_COMPONENTS])
+            self._nlp = load_model()
         return self._nlp
+
+    def load_elsewhere(self) -> None:
+        """Load the model in a process of its own now, while this one runs the rule stages, and read
+        there: a run of ONE document leaves the other core idle, and loading is seconds of it. The
+        entities are the same (the same model reads the same windows); if that process fails, the
+        model is loaded here after all."""
+        import multiprocessing
+
+        if self._nlp is None and self._elsewhere is None:
+            ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of this one is copied
+            here, there = ctx.Pipe()
+            process = ctx.Process(target=_serve, args=(there,), daemon=True, name="hakusho-ginza")
+            process.start()
+            there.close()
+            self._elsewhere = (process, here)
 
     def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) per text, offsets into each given text."""
-        pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
-        for k, text in enumerate(texts):
-            for a, b in byte_chunks(text):
-                pieces.append((k, a, b))
-        out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-        docs = self.nlp.pipe((texts[k][a:b] for k, a, b in pieces), batch_size=BATCH_SIZE)
-        for (k, a, _), sdoc in zip(pieces, docs):
-            out[k].extend((a + e.start_char, a + e.end_char, e.label_) for e in sdoc.ents)
-        return out
+        if self._elsewhere is not None:
+            process, conn = self._elsewhere
+            try:
+                conn.send(texts)
+                return conn.recv()
+            except (EOFError, OSError):
+                self._elsewhere = None
+                process.kill()
+        return read_spans(self.nlp, texts)
 
     def _spans_once(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         """`spans`, reading a window text that repeats within the document once."""

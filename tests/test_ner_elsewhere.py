@@ -1,0 +1,29 @@
+"""GiNZA loaded in a process of its own (a run of one document with a core to spare): the same
+entities as the model of this process, and a failed process costs only the time to load here."""
+from __future__ import annotations
+
+from pipeline.ner import EntityModel
+
+TEXTS = ["稲田防衛大臣は、マティス米国防長官と会談した。", "ワシントンにおいて会談した。", "同年5月、坂林防衛大臣が訪米した。"]
+
+
+def test_the_model_process_reads_the_same_entities(ner_extractor, rules):
+    here = ner_extractor.model.spans(TEXTS)
+    assert any(here)  # the texts hold entities: the comparison below is not of empty lists
+    elsewhere = EntityModel(rules.get("ner"))
+    elsewhere.load_elsewhere()
+    try:
+        assert elsewhere.spans(TEXTS) == here
+        assert elsewhere._elsewhere is not None and elsewhere._nlp is None  # read there, not loaded here
+    finally:
+        elsewhere._elsewhere[1].close()
+
+
+def test_a_model_process_that_died_is_replaced_by_the_model_here(ner_extractor, rules):
+    model = EntityModel(rules.get("ner"))
+    model.load_elsewhere()
+    process, _ = model._elsewhere
+    process.kill()
+    process.join()
+    assert model.spans(TEXTS) == ner_extractor.model.spans(TEXTS)
+    assert model._elsewhere is None
