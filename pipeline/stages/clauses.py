@@ -302,8 +302,6 @@ class ClauseStage:
         `section_people[:n_earlier]` those of its section before it (both in reading order)."""
         norm = NormText.of(block.text, block.start)
         text = norm.text
-        view: list[str] = []
-        vmap: list[tuple[int, int]] = []  # view index -> raw span
         who: dict[int, PersonMention] = {}
         spans = []
         for p in people:
@@ -316,22 +314,37 @@ class ClauseStage:
                 fb += m.end()
             spans.append((fa, fb, p))
         spans.sort(key=lambda s: s[0])
-        i, k = 0, 0
-        while i < len(text):
-            if k < len(spans) and spans[k][0] <= i:
-                fa, fb, p = spans[k]
-                k += 1
-                if fa < i:
-                    continue
-                who[len(view)] = p
-                view.append(PERSON)
-                vmap.append(norm.raw_span(fa, fb))
-                i = fb
-                continue
-            view.append(text[i])
-            vmap.append(norm.raw_span(i, i + 1))
-            i += 1
-        vtext = "".join(view)
+        # the view: the folded text with each person (and its suffix) as one PERSON character; a
+        # piece is (view start, folded start, folded end of a person or None for text)
+        pieces: list[str] = []
+        segments: list[tuple[int, int, int | None]] = []
+        i = vpos = 0
+        for fa, fb, p in spans:
+            if fa < i or fa >= len(text):
+                continue  # inside the person before it
+            if fa > i:
+                segments.append((vpos, i, None))
+                pieces.append(text[i:fa])
+                vpos += fa - i
+            who[vpos] = p
+            segments.append((vpos, fa, fb))
+            pieces.append(PERSON)
+            vpos += 1
+            i = fb
+        if i < len(text):
+            segments.append((vpos, i, None))
+            pieces.append(text[i:])
+        vtext = "".join(pieces)
+        seg_starts = [g[0] for g in segments]
+
+        def raw_of(j: int) -> tuple[int, int]:
+            """The raw span of view character j."""
+            start, fold, person_end = segments[bisect.bisect_right(seg_starts, j) - 1]
+            if person_end is not None:
+                return norm.raw_span(fold, person_end)
+            f = fold + j - start
+            return norm.raw_span(f, f + 1)
+
         for qa, qb in quote_spans(vtext, self.cfg.quote_pairs):
             vtext = vtext[:qa] + BLANK * (qb - qa) + vtext[qb:]
         found: list[tuple[int, int, int, SubjectRule, str]] = []
@@ -348,7 +361,7 @@ class ClauseStage:
                 persons = [who[j] for j in range(a, b) if j in who]
                 pid = persons[-1].person_id if persons else ""
             elif rule.actor == "same":
-                at = vmap[a][0]
+                at = raw_of(a)[0]
                 # the nearest earlier fitting person: the block's, then its section's before it
                 nearest = itertools.chain(reversed(people), (section_people[i] for i in range(n_earlier - 1, -1, -1)))
                 last = next((p for p in nearest if p.end <= at and p.person_id
@@ -356,7 +369,7 @@ class ClauseStage:
                 pid, actor = (last.person_id if last is not None else ""), "person"
             if actor != "both" and not pid:
                 continue
-            out.append(_Subject(vmap[a][0], vmap[b - 1][1], rule.id, actor, pid, rule.joinable))
+            out.append(_Subject(raw_of(a)[0], raw_of(b - 1)[1], rule.id, actor, pid, rule.joinable))
         return out
 
     # ---- assembly ---------------------------------------------------------------------
