@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import deque
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Literal
@@ -36,6 +37,7 @@ from .textnorm import NormText
 MAX_BYTES = 40_000  # SudachiPy refuses more than 49,149 UTF-8 bytes per call
 BATCH_SIZE = 64  # small batches: same speed, a fraction of the memory of spaCy's default
 KEEP_COMPONENTS = ("tok2vec", "ner")
+AHEAD_EVERY = 200  # sentences read by the rules between two hand-overs of windows to the model's process
 LABEL_MAP = "data/ginza_ene_ontonotes.json"
 BREAKS = "、。,.!? \n「」『』()[]【】"
 
@@ -136,6 +138,65 @@ def read_spans(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
     return out
 
 
+class _ModelProcess:
+    """GiNZA in a process of its own (spawned: nothing of this process is copied into it). Lists of
+    window texts go to it through a pipe as soon as they are known (`send`); it answers each list
+    in order, and a thread here collects the answers, so neither side ever waits on a full pipe."""
+
+    def __init__(self):
+        import multiprocessing
+        import threading
+
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, there = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(there,), daemon=True, name="hakusho-ginza")
+        self.process.start()
+        there.close()
+        self.sent: set[str] = set()
+        self.pending: deque[list[str]] = deque()  # lists sent and not answered yet, in order
+        self.ready: dict[str, list[tuple[int, int, str]]] = {}
+        self.alive = True
+        self.changed = threading.Condition()
+        threading.Thread(target=self._collect, daemon=True, name="hakusho-ginza-answers").start()
+
+    def _collect(self) -> None:
+        while True:
+            try:
+                answer = self.conn.recv()
+            except (EOFError, OSError):
+                break
+            with self.changed:
+                self.ready.update(zip(self.pending.popleft(), answer))
+                self.changed.notify_all()
+        with self.changed:
+            self.alive = False
+            self.changed.notify_all()
+
+    def send(self, texts: list[str]) -> None:
+        """Have the texts read (those not sent before)."""
+        new = [t for t in dict.fromkeys(texts) if t not in self.sent]
+        if not new or not self.alive:
+            return
+        self.sent.update(new)
+        with self.changed:
+            self.pending.append(new)
+        try:
+            self.conn.send(new)
+        except (OSError, ValueError):
+            with self.changed:
+                self.alive = False
+
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]] | None:
+        """The entities of every text (sending those not sent yet), or None when the process failed."""
+        self.send(texts)
+        with self.changed:
+            self.changed.wait_for(lambda: not self.alive or all(t in self.ready for t in texts))
+            if not all(t in self.ready for t in texts):
+                self.process.kill()
+                return None
+            return [self.ready[t] for t in texts]
+
+
 def _serve(conn) -> None:
     """The model's own process (`EntityModel.load_elsewhere`): load it, then answer every list of
     texts with their entities until the other end closes the pipe."""
@@ -180,29 +241,26 @@ class EntityModel:
 
     def load_elsewhere(self) -> None:
         """Load the model in a process of its own now, while this one runs the rule stages, and read
-        there: a run of ONE document leaves the other core idle, and loading is seconds of it. The
-        entities are the same (the same model reads the same windows); if that process fails, the
-        model is loaded here after all."""
-        import multiprocessing
-
+        there (`_ModelProcess`): a run of ONE document leaves the other core idle, and loading and
+        reading are seconds of it. The entities are the same (the same model reads the same
+        windows); if that process fails, the model is loaded here after all."""
         if self._nlp is None and self._elsewhere is None:
-            ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of this one is copied
-            here, there = ctx.Pipe()
-            process = ctx.Process(target=_serve, args=(there,), daemon=True, name="hakusho-ginza")
-            process.start()
-            there.close()
-            self._elsewhere = (process, here)
+            self._elsewhere = _ModelProcess()
+
+    def ahead(self, asks: list[tuple[Sentence, NormText, list[tuple[int, int]]]]) -> None:
+        """Hand the windows of these doubts to the model's own process now (when it has one), so it
+        reads them while this process goes on reading sentences by the rules."""
+        if self._elsewhere is not None:
+            self._elsewhere.send([norm.text[a:b] for _, norm, doubts in asks
+                                  for a, b in self.picker.windows(norm.text, doubts)])
 
     def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) per text, offsets into each given text."""
         if self._elsewhere is not None:
-            process, conn = self._elsewhere
-            try:
-                conn.send(texts)
-                return conn.recv()
-            except (EOFError, OSError):
-                self._elsewhere = None
-                process.kill()
+            found = self._elsewhere.spans(texts)
+            if found is not None:
+                return found
+            self._elsewhere = None  # that process failed: load the model here
         return read_spans(self.nlp, texts)
 
     def _spans_once(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
@@ -293,12 +351,16 @@ def read_in_doubt(doc: Document, asker: str, model: EntityModel | None,
     found: dict[int, tuple[list, list[TraceEvent]]] = {}
     asks = []
     sentences = list(doc.extractable_sentences())
-    for sent in sentences:
+    handed = 0  # asks handed to the model ahead of the second reading
+    for k, sent in enumerate(sentences):
         view = SentenceView(doc, sent, by_sentence.get(sent.sentence_id, ()), [], [], asker)
         doubts: list[tuple[int, int]] | None = [] if model is not None else None
         found[sent.sentence_id] = (read_sentence(view, doubts), view.trace)
         if doubts:
             asks.append((sent, view.norm, doubts))
+        if model is not None and k % AHEAD_EVERY == AHEAD_EVERY - 1 and handed < len(asks):
+            model.ahead(asks[handed:])
+            handed = len(asks)
     entities: list[Entity] = model.read(doc.doc_id, asker, asks) if asks else []
     evidence: dict[int, list[Entity]] = {}
     for e in entities:
