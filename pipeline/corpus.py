@@ -80,6 +80,11 @@ def dates_agree(a: str, b: str) -> bool:
     return long == short or long.startswith(short + "-")
 
 
+def _date_prefixes(date: str) -> list[str]:
+    """The dates that agree with `date` and are not longer: itself and its prefixes at a `-`."""
+    return [date[:k] for k, c in enumerate(date) if c == "-"] + [date] if date else []
+
+
 def titles_agree(a: str, b: str) -> bool:
     return a == b or a in GENERIC_TITLES or b in GENERIC_TITLES or a.endswith(b) or b.endswith(a)
 
@@ -128,22 +133,23 @@ def link_meetings(meetings: list[dict[str, str]], country_of: dict[str, str]
     country of each person_id."""
     order = sorted(meetings, key=lambda m: (-len(m["date"]), m["date"], m["doc_id"], int(m["meeting_id"] or 0)))
     events: list[Event] = []
-    # rows that agree share their mode, their sides and their year (`Mention.agrees`): an event is
-    # looked for only among the events of that key, not among every event of the corpus
-    by_key: dict[tuple[str, frozenset[str], str], list[Event]] = {}
+    # rows that agree share their mode and their sides, and the rows come longest date first, so a
+    # row's date agrees with a member's only when it is that date or one of its prefixes (2016-09 of
+    # 2016-09-16): an event is looked for only among the events filed under the row's own date
+    filed: dict[tuple[str, frozenset[str], str], dict[int, Event]] = {}
     for row in order:
         m = Mention.of(row, country_of)
-        key = (row["mode"], m.sides, row["date"][:4])
-        candidates = by_key.setdefault(key, []) if m.sides and row["date"] else []
-        fitting = [e for e in candidates if e.fits(m)]
-        if len(fitting) == 1:
-            fitting[0].members.append(m)
-            continue
-        event = Event([m])
+        date = row["date"]
+        candidates = filed.get((row["mode"], m.sides, date), {}) if m.sides and date else {}
+        fitting = [e for e in candidates.values() if e.fits(m)]
+        event = fitting[0] if len(fitting) == 1 else Event([])
+        event.members.append(m)
         if len(fitting) > 1:
             event.flags.append(f"fits {len(fitting)} sessions")
-        events.append(event)
-        candidates.append(event)
+        if not fitting or len(fitting) > 1:
+            events.append(event)
+        for prefix in _date_prefixes(date) if m.sides else ():
+            filed.setdefault((row["mode"], m.sides, prefix), {})[id(event)] = event
     for e in events:
         e.members.sort(key=lambda x: (x.row["doc_id"], int(x.row["meeting_id"] or 0)))
     events.sort(key=lambda e: (e.date() or "9999", sorted(e.members[0].sides), e.members[0].row["doc_id"],
