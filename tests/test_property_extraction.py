@@ -71,10 +71,15 @@ def mutated_seed(draw) -> str:
     return "\n".join(lines)
 
 
+
+def _field_names(row) -> tuple[str, ...]:
+    """The fields of a record: a dataclass, or a named tuple (tokens)."""
+    return row._fields if hasattr(row, "_fields") else tuple(f.name for f in fields(row))
+
 def rows_with_spans(doc: Document):
     for table in TABLES:
         for row in getattr(doc, table):
-            names = {f.name for f in fields(row)}
+            names = set(_field_names(row))
             if {"start", "end", "text"} <= names:
                 yield table, row
 

@@ -58,13 +58,18 @@ def fold(value):
     return NormText.of(value).text if isinstance(value, str) else value
 
 
+
+def _field_names(row) -> tuple[str, ...]:
+    """The fields of a record: a dataclass, or a named tuple (tokens)."""
+    return row._fields if hasattr(row, "_fields") else tuple(f.name for f in fields(row))
+
 def projection(doc: Document) -> dict[str, list[tuple]]:
     """Every row of every table without its offsets, strings NFKC-folded."""
     out = {}
     for table in TABLES:
         rows = []
         for r in getattr(doc, table):
-            rows.append(tuple((f.name, fold(getattr(r, f.name))) for f in fields(r) if f.name not in ("start", "end")))
+            rows.append(tuple((n, fold(getattr(r, n))) for n in _field_names(r) if n not in ("start", "end")))
         out[table] = rows
     return out
 
