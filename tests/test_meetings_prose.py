@@ -264,3 +264,13 @@ def test_meetings_prose_an_organisation_officer_named_without_it_later(meet):
 ])
 def test_meetings_prose_the_place_in_a_third_country(meet, text, expected):
     assert [(m.venue, m.consult_mode) for m in meet(text).meetings] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    # a date of the event the meeting answers (written style: …を受け、), then the meeting's own date
+    "2017年9月の弾道ミサイル発射を受け、小野寺防衛大臣は、同月、マティス米国防長官と電話会談を行い、連携を確認した。\n",
+    "2017年9月の核実験を受けて、小野寺防衛大臣は、同月、マティス米国防長官と電話会談を行った。\n",
+])
+def test_meetings_prose_the_date_of_the_event_answered_is_not_a_session(meet, text):
+    assert [(m.date, m.participants, m.counterparts) for m in meet(text).meetings] == [
+        ("2017-09", "JP-小野寺五典|US-ジェームズ・マティス", "US")]
