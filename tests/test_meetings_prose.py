@@ -274,3 +274,17 @@ def test_meetings_prose_the_place_in_a_third_country(meet, text, expected):
 def test_meetings_prose_the_date_of_the_event_answered_is_not_a_session(meet, text):
     assert [(m.date, m.participants, m.counterparts) for m in meet(text).meetings] == [
         ("2017-09", "JP-小野寺五典|US-ジェームズ・マティス", "US")]
+
+
+def test_meetings_prose_both_ministers_are_the_people_of_the_session_before(meet):
+    doc = meet("2018年3月、小野寺防衛大臣は、ペイン豪国防大臣と電話会談を行った。"
+               "同年5月の演習に際しても、両大臣は電話会談を実施し、連携を確認した。\n")
+    assert [(m.date, m.participants, m.counterparts) for m in doc.meetings] == [
+        ("2018-03", "AU-マリス・ペイン|JP-小野寺五典", "AU"), ("2018-05", "AU-マリス・ペイン|JP-小野寺五典", "AU")]
+
+
+def test_meetings_prose_both_countries_name_no_people(meet):
+    doc = meet("2018年3月、小野寺防衛大臣は、ペイン豪国防大臣と電話会談を行った。"
+               "同年5月、両国の防衛当局は日豪防衛当局間協議を実施した。\n")
+    assert [(m.date, m.participants) for m in doc.meetings] == [
+        ("2018-03", "AU-マリス・ペイン|JP-小野寺五典"), ("2018-05", "")]

@@ -206,6 +206,9 @@ class ProseRules(Rule):
     # a session that joins the one told just before in the sentence (…と会談を行うとともに、Bを交えた
     # …会談を行った): the same gathering, so the same place and the earlier session's people too
     joins_previous: ViewRegex = "(?!)"
+    # a subject that names both sides of the session told just before (両大臣は…電話会談を実施し):
+    # a session with nobody named has that session's people and sides
+    both_sides: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -254,6 +257,7 @@ class ProseReader:
         self.frame_place = c("frame_place")
         self._person_org: dict[str, str] = {}  # person_id -> organisation, per document (`read`)
         self.joins_previous = c("joins_previous")
+        self.both_sides = c("both_sides")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -541,7 +545,8 @@ class ProseReader:
             carried = last if last is not None and last[0] == section_id else None
             own_venues = [v for v in venues[bisect.bisect_left(v_starts, a):bisect.bisect_left(v_starts, b)]
                           if v.end <= b]
-            found = self.sessions_of(doc, view, mentions, caption, own_venues, carried, previous_venue)
+            found = self._both_sides(view, self.sessions_of(doc, view, mentions, caption, own_venues, carried,
+                                                            previous_venue), out)
             if not found and told_at == n - 1 and not any(x.role == "meeting" for x in mentions):
                 self._attendees_told_next(view, out)
             if found:
@@ -552,6 +557,19 @@ class ProseReader:
                 out += found
             elif mentions or ps:
                 last = None if any(self.role_of(view, i) == "subject" for i in view.people) else last
+        return out
+
+    def _both_sides(self, view: View, found: list[Session], told: list[Session]) -> list[Session]:
+        """両大臣は、電話会談を実施し: a session with nobody named whose sentence names both sides of the
+        session told just before it (in the same section) has that session's participants and sides."""
+        out: list[Session] = []
+        for s in found:
+            before = out or told
+            prev = before[-1] if before else None
+            if (not s.participants and prev is not None and prev.participants and prev.section_id == s.section_id
+                    and self.both_sides.search(view.text[:view.at(s.start)]) is not None):
+                s = replace(s, participants=prev.participants, counterparts=prev.counterparts)
+            out.append(s)
         return out
 
     def _attendees_told_next(self, view: View, out: list[Session]) -> None:
