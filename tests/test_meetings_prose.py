@@ -288,3 +288,12 @@ def test_meetings_prose_both_countries_name_no_people(meet):
                "同年5月、両国の防衛当局は日豪防衛当局間協議を実施した。\n")
     assert [(m.date, m.participants) for m in doc.meetings] == [
         ("2018-03", "AU-マリス・ペイン|JP-小野寺五典"), ("2018-05", "")]
+
+
+def test_meetings_prose_a_caption_of_a_heading_meeting_adds_its_people(meet):
+    doc = meet("1 主な会談\n\n（1）日米防衛相会談（2015年4月8日（防衛省））\n\n"
+               "会談は、カーター国防長官の就任後初の来日の機会に行われ、協力の強化を確認した。\n\n"
+               "日米防衛相会談に臨む中谷防衛大臣とカーター国防長官（2015年4月）\n\n"
+               "日米防衛相会談に臨む中谷防衛大臣と\nカーター国防長官（2015年4月）\n", edition="2016")
+    assert [(m.date, m.participants, m.source) for m in doc.meetings] == [
+        ("2015-04-08", "JP-中谷元|US-アシュトン・カーター", "heading")]

@@ -212,8 +212,11 @@ class MeetingStage:
             if s.weak:
                 continue
             same = self._same_heading(doc, s, heading, heading_of_section)
-            if same is not None:
-                kept[same][2].append(s.sentence_id)
+            if same is not None:  # a retelling of a heading meeting: its people took part in it too
+                _, m, sids = kept[same]
+                assert m is not None
+                people = sorted(set(filter(None, m.participants.split("|"))) | set(s.participants))
+                kept[same] = (None, replace(m, participants="|".join(people)), sids + [s.sentence_id])
                 continue
             year = s.date[:4]
             dup = next((k for k in by_year.get(year, ()) if _same_session(kept[k][0], s)), None) if year else None
