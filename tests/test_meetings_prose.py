@@ -297,3 +297,15 @@ def test_meetings_prose_a_caption_of_a_heading_meeting_adds_its_people(meet):
                "日米防衛相会談に臨む中谷防衛大臣と\nカーター国防長官（2015年4月）\n", edition="2016")
     assert [(m.date, m.participants, m.source) for m in doc.meetings] == [
         ("2015-04-08", "JP-中谷元|US-アシュトン・カーター", "heading")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the next sentence says who chaired it and which countries' ministers took part
+    ("2022年5月、防衛省は、第1回日・中東欧諸国防衛相会合をオンライン形式で開催した。同会合では、岸防衛大臣が"
+     "議長を務め、ポーランド、チェコ及びハンガリーの国防大臣等が参加した。\n", [("JP-岸信夫", "CZ|HU|PL")]),
+    # a country named for another reason is no side
+    ("2022年5月、防衛省は、第1回日・中東欧諸国防衛相会合をオンライン形式で開催した。同会合の議題には、"
+     "ポーランドの情勢が含まれた。\n", [("", "")]),
+])
+def test_meetings_prose_chair_and_countries_told_in_the_next_sentence(meet, text, expected):
+    assert [(m.participants, m.counterparts) for m in meet(text).meetings] == expected

@@ -209,6 +209,9 @@ class ProseRules(Rule):
     # a subject that names both sides of the session told just before (両大臣は…電話会談を実施し):
     # a session with nobody named has that session's people and sides
     both_sides: ViewRegex = "(?!)"
+    # in the sentence right after a session: the countries named before it attended that session
+    # (同会合には、豪州、フィジー…及びトンガの国防大臣等が参加した): its sides, when it has none
+    countries_attending: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -258,6 +261,7 @@ class ProseReader:
         self._person_org: dict[str, str] = {}  # person_id -> organisation, per document (`read`)
         self.joins_previous = c("joins_previous")
         self.both_sides = c("both_sides")
+        self.countries_attending = c("countries_attending")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -575,8 +579,15 @@ class ProseReader:
     def _attendees_told_next(self, view: View, out: list[Session]) -> None:
         """第2回日豪「2+2」が開催された。わが国からはA外務大臣とB防衛大臣が、豪側からはC…とD…が出席し…:
         the people of the sentence right after a session with no participants, when it says they
-        attended, are that session's participants."""
-        if not out or out[-1].participants or not view.people:
+        attended (or chaired it), are that session's participants; the countries it says attended
+        (…及びトンガの国防大臣等が参加した) are its sides, when it has none."""
+        if not out:
+            return
+        said = self.countries_attending.search(view.text)
+        if said is not None and not out[-1].counterparts:
+            sides = tuple(sorted({c for c in self.countries_in(view.text[:said.start()]) if c != "JP"}))
+            out[-1] = replace(out[-1], counterparts=sides) if sides else out[-1]
+        if out[-1].participants or not view.people:
             return
         if not any(self.attendee_after.search(view.text[i + 1:]) is not None for i in view.people):
             return  # nobody is said to attend (…が出席し)
