@@ -309,3 +309,18 @@ def test_meetings_prose_a_caption_of_a_heading_meeting_adds_its_people(meet):
 ])
 def test_meetings_prose_chair_and_countries_told_in_the_next_sentence(meet, text, expected):
     assert [(m.participants, m.counterparts) for m in meet(text).meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # …会談も実施した / …協議も開催された: "also held" took place as much as "held"
+    ("2018年10月29日、安倍内閣総理大臣はモディ印首相と日印首脳会談を行った。また、同日、小野寺防衛大臣は、"
+     "東京においてシタラマン印国防大臣と日印防衛相会談も実施した。\n", ["日印首脳会談", "日印防衛相会談"]),
+    ("2018年10月、小野寺防衛大臣はシタラマン印国防大臣と会談した。同月、日印防衛当局間協議も開催された。\n",
+     ["会談", "日印防衛当局間協議"]),
+    # …も行う予定 / …も実施していく: planned or habitual, not a session
+    ("2018年10月、小野寺防衛大臣はシタラマン印国防大臣と会談した。来年には日印防衛相会談も行う予定である。\n", ["会談"]),
+    ("2018年10月、小野寺防衛大臣はシタラマン印国防大臣と会談した。両国は日印防衛相会談も実施していくことで一致した。\n",
+     ["会談"]),
+])
+def test_meetings_prose_a_meeting_also_held(meet, text, expected):
+    assert [m.title for m in meet(text, edition="2019").meetings] == expected
