@@ -324,3 +324,16 @@ def test_meetings_prose_chair_and_countries_told_in_the_next_sentence(meet, text
 ])
 def test_meetings_prose_a_meeting_also_held(meet, text, expected):
     assert [m.title for m in meet(text, edition="2019").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the place written in the meeting's own verb phrase (…会合を東京において開催し)
+    ("2019年6月、防衛省は、第2回日・北欧防衛相会合を東京において対面形式で開催し、岩屋防衛大臣が議長を務めた。\n",
+     [("東京", "JP")]),
+    ("2011年10月には、第3回日ASEAN防衛当局次官級会合を東京で開催し、協力の在り方について議論を行った。\n",
+     [("東京", "JP")]),
+    # a mode written there is no place
+    ("2019年6月、防衛省は、第2回日・北欧防衛相会合をオンライン形式で開催した。\n", [("", "")]),
+])
+def test_meetings_prose_the_place_in_the_meetings_own_verb_phrase(meet, text, expected):
+    assert [(m.venue, m.host) for m in meet(text, edition="2020").meetings] == expected

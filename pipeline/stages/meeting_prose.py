@@ -637,7 +637,9 @@ class ProseReader:
                 japan_visit, visited = japan_visit or jv2, visited + visited2
                 fa, fb = view.raw(f.start, f.end)
                 pa, pb = view.raw(lo, prefix_end)
-                frame_venues = [v for v in venues if (fa <= v.start and v.end <= fb) or (pa <= v.start and v.end <= pb)]
+                va, vb = view.raw(m.end, m.verb_end)  # …会合を東京において対面形式で開催し: its own verb phrase
+                frame_venues = [v for v in venues if (fa <= v.start and v.end <= fb) or (pa <= v.start and v.end <= pb)
+                                or (va <= v.start and v.end <= vb)]
                 groups = self._distribute(view, f, hi, subjects, partners, span_text, own, roles)
                 for subs, parts, country in groups:
                     session = self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
