@@ -337,3 +337,15 @@ def test_meetings_prose_a_meeting_also_held(meet, text, expected):
 ])
 def test_meetings_prose_the_place_in_the_meetings_own_verb_phrase(meet, text, expected):
     assert [(m.venue, m.host) for m in meet(text, edition="2020").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the meeting word alone, nobody named, no date of its own: the session just told, again
+    ("2014年2月、ハノイにおいて日越防衛当局次官級協議が開催され、海洋安全保障などについて協議が行われた。\n",
+     ["日越防衛当局次官級協議"]),
+    # another word (a phone call after a meeting) is another session
+    ("2014年2月、小野寺防衛大臣はタイン越国防大臣と会談を行い、同年3月にはタイン国防大臣と電話会談も実施した。\n",
+     ["会談", "電話会談"]),
+])
+def test_meetings_prose_the_word_alone_retells_the_session_just_told(meet, text, expected):
+    assert [m.title for m in meet(text, edition="2015").meetings] == expected

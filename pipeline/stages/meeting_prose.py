@@ -135,6 +135,7 @@ class Mention:
     role: str  # meeting|venue|dropped
     reason: str = ""
     clause_end: int = -1  # a coordinated mention (Aを、Bを…開催した): where the shared verb phrase ends
+    bare: bool = False  # the meeting word alone, with no name (協議, 会談)
 
 
 
@@ -399,7 +400,7 @@ class ProseReader:
                 window = text[lo:min(len(text), verb_end + 12)]
                 if self.habitual.search(window) is not None and DATE not in text[lo:a]:
                     role, reason = "dropped", "habitual: recurring talks with no session date"
-            out.append(Mention(a, end, name_end, title, verb_end, role, reason))
+            out.append(Mention(a, end, name_end, title, verb_end, role, reason, bare=not m.group("name")))
         return self._roles_by_neighbours(text, out)
 
     def _took_place(self, text: str, a: int, name_end: int, end: int, more: bool, dated_caption: bool
@@ -436,17 +437,15 @@ class ProseReader:
         for k in range(len(out) - 2, -1, -1):
             x = out[k]
             if self.venue_after.match(text[x.end:]) is not None and any(y.role == "meeting" for y in out[k + 1:]):
-                out[k] = Mention(x.start, x.end, x.name_end, x.title, x.end, "venue",
-                                 "the place of another meeting in the sentence")
+                out[k] = replace(x, verb_end=x.end, role="venue", reason="the place of another meeting in the sentence")
         # a coordinated mention (AとBが行われた, Aが、さらにBが行われた) takes the role of the next
         for k in range(len(out) - 1, -1, -1):
             if out[k].role == "coordinated":
                 nxt = out[k + 1].role if k + 1 < len(out) else "dropped"
                 own = out[k].reason == "before"
-                out[k] = Mention(out[k].start, out[k].end, out[k].name_end, out[k].title, out[k].verb_end,
-                                 "meeting" if nxt == "meeting" or own else "dropped",
-                                 "" if nxt == "meeting" or own else "coordinated with a mention that is no session",
-                                 max(out[k + 1].verb_end, out[k + 1].clause_end)
+                out[k] = replace(out[k], role="meeting" if nxt == "meeting" or own else "dropped",
+                                 reason="" if nxt == "meeting" or own else "coordinated with a mention that is no session",
+                                 clause_end=max(out[k + 1].verb_end, out[k + 1].clause_end)
                                  if k + 1 < len(out) and nxt == "meeting" else -1)
         return out
 
@@ -646,6 +645,9 @@ class ProseReader:
                                             visited, frame_venues, event_venues, lo, prefix_end, rule,
                                             "caption" if caption else "prose")
                     prev = out[-1] if out else None
+                    if (m.bare and not subs and not parts and prev is not None and prev.mode == session.mode
+                            and prev.title.endswith(session.title) and not any(lo <= i < hi for i in view.dates)):
+                        continue  # …協議が開催され、…について協議が行われた: the word alone retells that session
                     if prev is not None and prev.sentence_id == session.sentence_id and prev.date == session.date \
                             and prev.start != session.start and self.joins_previous.search(text[lo:hi]) is not None:
                         session = replace(session, participants=tuple(sorted(set(prev.participants)
