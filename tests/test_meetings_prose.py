@@ -349,3 +349,17 @@ def test_meetings_prose_the_place_in_the_meetings_own_verb_phrase(meet, text, ex
 ])
 def test_meetings_prose_the_word_alone_retells_the_session_just_told(meet, text, expected):
     assert [m.title for m in meet(text, edition="2015").meetings] == expected
+
+
+def test_meetings_prose_on_the_occasion_of_the_session_told_before(meet):
+    doc = meet("（1）日・北欧防衛相会合\n\n2019年6月、第2回日・北欧防衛相会合を東京において開催し、岩屋防衛大臣が議長を"
+               "務めた。この会合の際、岩屋防衛大臣は、ノルウェーのバッケイェンセン国防大臣と防衛省において会談し、"
+               "協力の推進で一致した。\n", edition="2020")
+    assert [(m.date, m.venue, m.host, m.consult_mode) for m in doc.meetings] == [
+        ("2019-06", "東京", "JP", "visit"), ("2019-06", "防衛省", "JP", "visit")]
+
+
+def test_meetings_prose_the_conference_named_again_stays_the_place(meet):
+    doc = meet("2013年6月1日、シャングリラ会合の機会に、小野寺防衛大臣はヘーゲル米国防長官と会談を行った。"
+               "2014年5月31日にも、同会合の機会に、小野寺防衛大臣はヘーゲル国防長官と会談を行った。\n", edition="2014")
+    assert [(m.date, m.venue) for m in doc.meetings] == [("2013-06-01", "シャングリラ会合"), ("2014-05-31", "シャングリラ会合")]

@@ -213,6 +213,9 @@ class ProseRules(Rule):
     # in the sentence right after a session: the countries named before it attended that session
     # (同会合には、豪州、フィジー…及びトンガの国防大臣等が参加した): its sides, when it has none
     countries_attending: ViewRegex = "(?!)"
+    # the occasion of the session told just before (この会合の際、…と会談し): its date, and no place of
+    # its own (the session's place is written, or unknown)
+    occasion_told_before: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -263,6 +266,7 @@ class ProseReader:
         self.joins_previous = c("joins_previous")
         self.both_sides = c("both_sides")
         self.countries_attending = c("countries_attending")
+        self.occasion_told_before = c("occasion_told_before")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -563,15 +567,21 @@ class ProseReader:
         return out
 
     def _both_sides(self, view: View, found: list[Session], told: list[Session]) -> list[Session]:
-        """両大臣は、電話会談を実施し: a session with nobody named whose sentence names both sides of the
-        session told just before it (in the same section) has that session's participants and sides."""
+        """What a session takes from the session told just before it (in the same section): its people and
+        sides when nobody is named but both sides are (両大臣は、電話会談を実施し), its date when the session
+        is held on its occasion (この会合の際、…と会談し) and has none of its own."""
         out: list[Session] = []
         for s in found:
             before = out or told
             prev = before[-1] if before else None
-            if (not s.participants and prev is not None and prev.participants and prev.section_id == s.section_id
-                    and self.both_sides.search(view.text[:view.at(s.start)]) is not None):
+            if prev is None or prev.section_id != s.section_id:
+                out.append(s)
+                continue
+            head = view.text[:view.at(s.start)]
+            if not s.participants and prev.participants and self.both_sides.search(head) is not None:
                 s = replace(s, participants=prev.participants, counterparts=prev.counterparts)
+            if not s.date and prev.date and self.occasion_told_before.search(head) is not None:
+                s = replace(s, date=prev.date, weak=False if s.participants else s.weak)
             out.append(s)
         return out
 
@@ -608,6 +618,9 @@ class ProseReader:
             inherited = self._inherited_date(view, m, lo, caption, carried if continuing else None)
             prefix_end, frames = self.frames(view, lo, hi, inherited)
             event_venues = [x for x in mentions if x.role == "venue" and x.end <= hi]
+            # この会合の際: an occasion told before is no place where the session's own place is written
+            told_before = [o.span() for o in self.occasion_told_before.finditer(text)]
+            own_occasions = [x for x in event_venues if not any(a <= x.start and x.end <= b for a, b in told_before)]
             title_sides = self.title_sides(text[m.start:m.name_end]) or self.title_sides(text[m.name_end:m.end][1:-1])
             mode0 = next((mode for mode, pat in self.title_modes if pat.search(text[m.start:m.name_end])), "in_person")
             rule = self.cfg.id
@@ -640,9 +653,10 @@ class ProseReader:
                 frame_venues = [v for v in venues if (fa <= v.start and v.end <= fb) or (pa <= v.start and v.end <= pb)
                                 or (va <= v.start and v.end <= vb)]
                 groups = self._distribute(view, f, hi, subjects, partners, span_text, own, roles)
+                events = own_occasions if frame_venues else event_venues
                 for subs, parts, country in groups:
                     session = self._session(doc, view, m, f, mode, subs, parts, country, title_sides, japan_visit,
-                                            visited, frame_venues, event_venues, lo, prefix_end, rule,
+                                            visited, frame_venues, events, lo, prefix_end, rule,
                                             "caption" if caption else "prose")
                     prev = out[-1] if out else None
                     if (m.bare and not subs and not parts and prev is not None and prev.mode == session.mode
