@@ -363,3 +363,16 @@ def test_meetings_prose_the_conference_named_again_stays_the_place(meet):
     doc = meet("2013年6月1日、シャングリラ会合の機会に、小野寺防衛大臣はヘーゲル米国防長官と会談を行った。"
                "2014年5月31日にも、同会合の機会に、小野寺防衛大臣はヘーゲル国防長官と会談を行った。\n", edition="2014")
     assert [(m.date, m.venue) for m in doc.meetings] == [("2013-06-01", "シャングリラ会合"), ("2014-05-31", "シャングリラ会合")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # …会談を行い、…について協議した: what the call discussed, not a second session
+    ("2015年3月、中谷防衛大臣はジョンストン豪国防大臣と電話会談を行い、潜水艦協力について協議した。\n", ["電話会談"]),
+    # with no session told before it in the sentence, 協議した with a partner is the session
+    ("2015年3月、中谷防衛大臣はジョンストン豪国防大臣と、潜水艦協力について協議した。\n", ["協議"]),
+    # …を行う方向で調整している: planned
+    ("2015年3月、中谷防衛大臣はジョンストン豪国防大臣と会談した。中谷防衛大臣が本年中に豪州を訪問し、ジョンストン"
+     "国防大臣と防衛相会談を行う方向で調整している。\n", ["会談"]),
+])
+def test_meetings_prose_what_a_session_discussed_and_what_is_planned(meet, text, expected):
+    assert [m.title for m in meet(text, edition="2015").meetings] == expected

@@ -216,6 +216,9 @@ class ProseRules(Rule):
     # the occasion of the session told just before (この会合の際、…と会談し): its date, and no place of
     # its own (the session's place is written, or unknown)
     occasion_told_before: ViewRegex = "(?!)"
+    # the meeting word right after a topic (…会談を行い、…について協議した): what the session told just
+    # before in the sentence discussed, not another session
+    discussed_topic: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -267,6 +270,7 @@ class ProseReader:
         self.both_sides = c("both_sides")
         self.countries_attending = c("countries_attending")
         self.occasion_told_before = c("occasion_told_before")
+        self.discussed_topic = c("discussed_topic")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -659,9 +663,12 @@ class ProseReader:
                                             visited, frame_venues, events, lo, prefix_end, rule,
                                             "caption" if caption else "prose")
                     prev = out[-1] if out else None
-                    if (m.bare and not subs and not parts and prev is not None and prev.mode == session.mode
-                            and prev.title.endswith(session.title) and not any(lo <= i < hi for i in view.dates)):
-                        continue  # …協議が開催され、…について協議が行われた: the word alone retells that session
+                    if m.bare and prev is not None and not any(lo <= i < hi for i in view.dates) and (
+                            (not subs and not parts and prev.mode == session.mode and prev.title.endswith(session.title))
+                            or self.discussed_topic.search(text[lo:m.start]) is not None):
+                        # …協議が開催され、…について協議が行われた / …会談を行い、…について協議した: the word
+                        # alone tells the session just told again, or what it discussed
+                        continue
                     if prev is not None and prev.sentence_id == session.sentence_id and prev.date == session.date \
                             and prev.start != session.start and self.joins_previous.search(text[lo:hi]) is not None:
                         session = replace(session, participants=tuple(sorted(set(prev.participants)
