@@ -376,3 +376,15 @@ def test_meetings_prose_the_conference_named_again_stays_the_place(meet):
 ])
 def test_meetings_prose_what_a_session_discussed_and_what_is_planned(meet, text, expected):
     assert [m.title for m in meet(text, edition="2015").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a third country's visitor, subject of the sentence before, took no part in the next meeting
+    ("2007年5月、ユング独国防大臣が来日し、久間防衛大臣との間で会談を行った。スペインについては、同年6月、"
+     "アロンソ西国防大臣との会談を東京で実施した。\n", ["DE-フランツ・ヨーゼフ・ユング|JP-久間章生", "ES-アロンソ"]),
+    # the Japanese minister of the account carries over
+    ("2007年5月、久間防衛大臣は訪米し、ゲーツ国防長官と会談を行った。同年6月にも、ゲーツ国防長官と電話会談を行った。\n",
+     ["JP-久間章生|US-ロバート・ゲイツ", "JP-久間章生|US-ロバート・ゲイツ"]),
+])
+def test_meetings_prose_who_carries_over_to_the_next_sentence(meet, text, expected):
+    assert [m.participants for m in meet(text, edition="2008").meetings] == expected

@@ -705,7 +705,10 @@ class ProseReader:
             subjects = [view.people[i] for i in earlier[-1:]]
         partners = [view.people[i] for i in own if roles[i] == "partner"]
         if not subjects and carried is not None and partners and not sentence_subjects:
-            subjects = list(carried[1])
+            # the account's subject carries over, unless it is a third country's visitor (Xが来日し…。
+            # Yについては、同年6月、Y国防大臣との会談を…: X took no part)
+            sides = {p.country for p in partners}
+            subjects = [p for p in carried[1] if not p.country or p.country == "JP" or p.country in sides]
         partners += [p for p in attendees if p not in partners and p not in subjects]
         if not subjects and not partners:  # …が開催され、AおよびBと、CおよびDとの間で…
             after = [i for i in sorted(view.people) if m.end <= i < limit]
