@@ -388,3 +388,15 @@ def test_meetings_prose_what_a_session_discussed_and_what_is_planned(meet, text,
 ])
 def test_meetings_prose_who_carries_over_to_the_next_sentence(meet, text, expected):
     assert [m.participants for m in meet(text, edition="2008").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # two dates joined by と share the partner written after the last one
+    ("マレーシアとは、中谷防衛大臣が2015年3月と同年11月にヒシャムディン国防大臣と会談を行い、協力の強化を確認した。\n",
+     [("2015-03", "JP-中谷元|MY-ヒシャムディン"), ("2015-11", "JP-中谷元|MY-ヒシャムディン")]),
+    # the people written before the dates are shared as before
+    ("マレーシアとは、中谷防衛大臣とヒシャムディン国防大臣が2015年3月と同年11月に会談を行った。\n",
+     [("2015-03", "JP-中谷元|MY-ヒシャムディン"), ("2015-11", "JP-中谷元|MY-ヒシャムディン")]),
+])
+def test_meetings_prose_dates_joined_share_the_people_after_them(meet, text, expected):
+    assert [(m.date, m.participants) for m in meet(text, edition="2016").meetings] == expected

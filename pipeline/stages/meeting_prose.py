@@ -219,6 +219,9 @@ class ProseRules(Rule):
     # the meeting word right after a topic (…会談を行い、…について協議した): what the session told just
     # before in the sentence discussed, not another session
     discussed_topic: ViewRegex = "(?!)"
+    # what joins two dates that share the people written after the last of them (16年3月と同年5月に
+    # Bと会談を行い: two sessions, both with B)
+    dates_joined: ViewRegex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -271,6 +274,7 @@ class ProseReader:
         self.countries_attending = c("countries_attending")
         self.occasion_told_before = c("occasion_told_before")
         self.discussed_topic = c("discussed_topic")
+        self.dates_joined = c("dates_joined")
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -632,7 +636,12 @@ class ProseReader:
             limit = next((x.start for x in mentions[k + 1:] if x.start >= m.end), len(text))
             chain_end = max(m.verb_end, m.clause_end)
             attendees = [view.people[i] for i in sorted(view.people) if lo <= i < limit and roles[i] == "attendee"]
-            peopled = [any(f.start <= i < f.end for i in view.people) for f in frames]
+            # a date joined to the next one by a list word alone shares the people written after it
+            reach = [f.end for f in frames]
+            for n in range(len(frames) - 2, -1, -1):
+                if self.dates_joined.fullmatch(text[frames[n].start + 1:frames[n].end]) is not None:
+                    reach[n] = reach[n + 1]
+            peopled = [any(f.start <= i < reach[n] for i in view.people) for n, f in enumerate(frames)]
             shared = any(lo <= i < prefix_end for i in view.people)
             for n, f in enumerate(frames):
                 if n + 1 < len(frames) and self.closed_frame.search(text[f.start:f.end]) is not None:
@@ -641,7 +650,7 @@ class ProseReader:
                     continue  # the people are written in other frames: this date dates something else
                 if f.date is not None and f.date.modifier == "from":
                     continue  # 15年以降…開催されており: recurring since a date, no one session
-                own = [i for i in sorted(view.people) if (lo <= i < prefix_end or f.start <= i < f.end)]
+                own = [i for i in sorted(view.people) if (lo <= i < prefix_end or f.start <= i < reach[n])]
                 subjects, partners = self._frame_people(view, m, f, own, roles, sentence_subjects, attendees, carried,
                                                         limit)
                 span_text = text[f.start:hi] + text[m.start:m.name_end]
