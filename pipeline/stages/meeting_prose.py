@@ -213,8 +213,8 @@ class ProseRules(Rule):
     # in the sentence right after a session: the countries named before it attended that session
     # (同会合には、豪州、フィジー…及びトンガの国防大臣等が参加した): its sides, when it has none
     countries_attending: ViewRegex = "(?!)"
-    # the occasion of the session told just before (この会合の際、…と会談し): its date, and no place of
-    # its own (the session's place is written, or unknown)
+    # the occasion of the session told just before (この会合の際、…と会談し): its date for a session with
+    # none, and a place written for the session beats it as the session's place
     occasion_told_before: ViewRegex = "(?!)"
     # the meeting word right after a topic (…会談を行い、…について協議した): what the session told just
     # before in the sentence discussed, not another session
@@ -560,7 +560,7 @@ class ProseReader:
             carried = last if last is not None and last[0] == section_id else None
             own_venues = [v for v in venues[bisect.bisect_left(v_starts, a):bisect.bisect_left(v_starts, b)]
                           if v.end <= b]
-            found = self._both_sides(view, self.sessions_of(doc, view, mentions, caption, own_venues, carried,
+            found = self._from_session_before(view, self.sessions_of(doc, view, mentions, caption, own_venues, carried,
                                                             previous_venue), out)
             if not found and told_at == n - 1 and not any(x.role == "meeting" for x in mentions):
                 self._attendees_told_next(view, out)
@@ -574,7 +574,7 @@ class ProseReader:
                 last = None if any(self.role_of(view, i) == "subject" for i in view.people) else last
         return out
 
-    def _both_sides(self, view: View, found: list[Session], told: list[Session]) -> list[Session]:
+    def _from_session_before(self, view: View, found: list[Session], told: list[Session]) -> list[Session]:
         """What a session takes from the session told just before it (in the same section): its people and
         sides when nobody is named but both sides are (両大臣は、電話会談を実施し), its date when the session
         is held on its occasion (この会合の際、…と会談し) and has none of its own."""
