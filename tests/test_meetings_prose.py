@@ -400,3 +400,13 @@ def test_meetings_prose_who_carries_over_to_the_next_sentence(meet, text, expect
 ])
 def test_meetings_prose_dates_joined_share_the_people_after_them(meet, text, expected):
     assert [(m.date, m.participants) for m in meet(text, edition="2016").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the visitor of a visit that is the meeting's occasion took part in it
+    ("2019年4月、安倍内閣総理大臣のフランス訪問の機会に日仏首脳会談が行われた。\n", ["JP-安倍晋三"]),
+    # a person whose instruction is told took no part
+    ("2019年4月、安倍内閣総理大臣の指示を受け、日仏防衛当局間協議が開催された。\n", [""]),
+])
+def test_meetings_prose_the_visitor_on_whose_visit_it_was_held(meet, text, expected):
+    assert [m.participants for m in meet(text, edition="2020").meetings] == expected
