@@ -229,7 +229,7 @@ class EntityModel:
         self.version = f"{versions}+{','.join(KEEP_COMPONENTS)}+numpyops+chunk{MAX_BYTES}+spans1"
         self.cache = DocCache(cache_dir, "ner", self.version) if cache_dir is not None else None
         self._nlp = None
-        self._elsewhere = None  # (process, pipe) when the model is loaded in a process of its own
+        self._elsewhere: _ModelProcess | None = None  # the model's own process (`load_elsewhere`)
         self.mapping: dict[str, str] = ontonotes_mapping()
 
     @property

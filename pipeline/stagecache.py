@@ -106,12 +106,16 @@ class StageCache:
 
     def load(self, doc_id: str, kind: str, content: str, key: str = "") -> Any:
         """The stored value for a document of this content, or None (absent or damaged)."""
+        return self._load_stamped(doc_id, kind, self._fields(doc_id, content, key))
+
+    def _load_stamped(self, doc_id: str, kind: str, fields: dict[str, str]) -> Any:
+        """The stored value whose header carries these `fields`, or None (absent, other, or damaged)."""
         try:
             data = self._path(doc_id, kind).read_bytes()
         except OSError:
             return None
         try:
-            payload = unstamped(data, self._fields(doc_id, content, key))
+            payload = unstamped(data, fields)
             return None if payload is None else pickle.loads(payload)  # noqa: S301 - own local cache, checksummed
         except Exception:  # noqa: BLE001 - any damage means: recompute
             self.stats["bad_files"] += 1
@@ -165,15 +169,8 @@ class StageCache:
     def stored_tables(self, doc_id: str, raw: str, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
         """The stored rows of the document as read (`raw_key`) when they were made under the last stage's
         key `final`, else None."""
-        try:
-            data = self._path(doc_id, "tables").read_bytes()
-            payload = unstamped(data, {"version": self.version, "doc_id": doc_id, "raw": raw, "final": final})
-            stored = None if payload is None else pickle.loads(payload)  # noqa: S301 - own local cache, checksummed
-        except OSError:
-            return None
-        except Exception:  # noqa: BLE001 - any damage means: recompute
-            self.stats["bad_files"] += 1
-            return None
+        stored = self._load_stamped(doc_id, "tables", {"version": self.version, "doc_id": doc_id, "raw": raw,
+                                                       "final": final})
         return None if stored is None else self._hit(doc_id, self._valid(stored), final)
 
     def _hit(self, doc_id: str, stored: dict, final: str) -> tuple[DocTables, tuple[str, ...]] | None:

@@ -618,6 +618,8 @@ class ProseReader:
         lo = 0
         roles = {i: self.role_of(view, i) for i in view.people}
         sentence_subjects = [i for i in sorted(view.people) if roles[i] == "subject"]
+        # この会合の際: an occasion told before is no place where the session's own place is written
+        told_before = [o.span() for o in self.occasion_told_before.finditer(text)]
         continuing = carried is not None and self.continuation.match(text) is not None
         for k, m in enumerate(mentions):
             if m.role != "meeting":
@@ -626,8 +628,6 @@ class ProseReader:
             inherited = self._inherited_date(view, m, lo, caption, carried if continuing else None)
             prefix_end, frames = self.frames(view, lo, hi, inherited)
             event_venues = [x for x in mentions if x.role == "venue" and x.end <= hi]
-            # この会合の際: an occasion told before is no place where the session's own place is written
-            told_before = [o.span() for o in self.occasion_told_before.finditer(text)]
             own_occasions = [x for x in event_venues if not any(a <= x.start and x.end <= b for a, b in told_before)]
             title_sides = self.title_sides(text[m.start:m.name_end]) or self.title_sides(text[m.name_end:m.end][1:-1])
             mode0 = next((mode for mode, pat in self.title_modes if pat.search(text[m.start:m.name_end])), "in_person")
