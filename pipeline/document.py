@@ -6,6 +6,8 @@ never rewrite that text; they add tuples of records with `dataclasses.replace`.
 """
 from __future__ import annotations
 
+import itertools
+import operator
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Generic, NamedTuple, Sequence, TypeVar
@@ -85,6 +87,8 @@ class Token(NamedTuple):
     pos4: str
     reading: str
 
+
+_SENTENCE_ID = operator.itemgetter(Token._fields.index("sentence_id"))
 
 @dataclass(frozen=True)
 class Entity:
@@ -247,10 +251,10 @@ class Document:
 
     def tokens_by_sentence(self) -> dict[int, tuple[Token, ...]]:
         """Tokens grouped by sentence_id, in reading order."""
-        groups: dict[int, list[Token]] = {}
-        for t in self.tokens:
-            groups.setdefault(t.sentence_id, []).append(t)
-        return {k: tuple(v) for k, v in groups.items()}
+        groups: dict[int, tuple[Token, ...]] = {}
+        for sid, run in itertools.groupby(self.tokens, key=_SENTENCE_ID):  # a sentence's tokens are one run
+            groups[sid] = groups[sid] + tuple(run) if sid in groups else tuple(run)
+        return groups
 
     def extractable_sentences(self, *, figures: bool = False) -> tuple[Sentence, ...]:
         """Sentences of blocks that yield entities (not caption copies, boilerplate or figure refs);

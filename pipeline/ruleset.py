@@ -77,6 +77,18 @@ def cheap_pattern(pattern: str) -> bool:
     return not found["risky"] and found["unbounded"] <= 1 and found["combinations"] <= 1_000
 
 
+_METACHARACTERS = frozenset("\\.^$*+?{}[]()#")
+
+
+def literal_words(pattern: str) -> frozenset[str] | None:
+    """The words a pattern's full match is exactly one of, when it is an alternation of plain words
+    (`確認|合意`): then `fullmatch(x)` is `x in words`, a set look-up instead of a regex call. None
+    for any other pattern."""
+    if not pattern or not _METACHARACTERS.isdisjoint(pattern) or pattern != pattern.strip():
+        return None
+    return frozenset(pattern.split("|"))
+
+
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: the same nodes, 7x faster
     """A SafeLoader whose mappings carry the 1-based line they start on."""
 

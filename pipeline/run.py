@@ -175,20 +175,19 @@ class Extractor:
     def extract_tables(self, doc: Document) -> tuple[DocTables, tuple[str, ...]]:
         """The document's CSV rows and the warnings about rows dropped as broken (`tables.render`).
 
-        With a cache, `StageCache.extract_tables` wraps the stage calls after the prelude (layout)
-        from outside: it restores what is still valid and runs only the rest. The text the rows
-        index rides along when it is not the raw file's (`Document.text_file`)."""
-        raw = raw_key(doc)
-        doc = self.laid_out(doc)
+        With a cache, `StageCache.extract_tables` wraps every stage call, the layout's included, from
+        outside: it restores what is still valid for the document as read and runs only the rest. The
+        text the rows index rides along when it is not the raw file's (`Document.text_file`)."""
         if self.stage_cache is None:
-            for spec in self.specs[self.prelude:]:
+            for spec in self.specs:
                 doc = self._step(spec.name, doc)
             tables, dropped = render(doc)
-        else:
-            steps = [(key, partial(self._step, spec.name))
-                     for spec, key in zip(self.specs[self.prelude:], self.stage_keys[self.prelude:])]
-            tables, dropped = self.stage_cache.extract_tables(doc, steps, raw)
-        return self._with_text(doc, tables), dropped
+            return self._with_text(doc, tables), dropped
+        steps = [(key, partial(self._step, spec.name)) for spec, key in zip(self.specs, self.stage_keys)]
+        tables, dropped, done = self.stage_cache.extract_tables(doc, steps, raw_key(doc))
+        if tables.text_file:  # stored rows (nothing ran): lay the text they index out again
+            return self._with_text(done if done is not None else self.laid_out(doc), tables), dropped
+        return tables, dropped
 
 
 _WORKER: Extractor | None = None

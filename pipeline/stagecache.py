@@ -9,8 +9,8 @@ dates.yaml re-runs dates and every stage after it, and an edit that leaves every
 validated rule equal re-runs nothing: the document's finished CSV rows are reused.
 
 Per document (keyed by a hash of its doc_id) these files live under
-`<root>/stages-<code version>/`, each stamped with the document's content hash:
-- `<hash>.s<i>`: the fields stage i changed (its delta) under stage i's key, so the longest
+`<root>/stages-<code version>/`, each stamped with the hash of the document as read (`raw_key`):
+- `<hash>.s<i>`: the fields stage i (the layout is stage 0) changed, its delta, under stage i's key, so the longest
   matching prefix of stages is restored and only the stages after it run (and are written);
 - `<hash>.tables`: the document's finished CSV rows per table, each under the key of the
   stage that last changed the table's field (a clause change re-formats only clauses.csv),
@@ -146,16 +146,19 @@ class StageCache:
         return isinstance(header, dict) and all(header.get(k, "") == v for k, v in want.items())
 
     def extract_tables(self, doc: Document, steps: list[tuple[str, Callable[[Document], Document]]],
-                       raw: str = "") -> tuple[DocTables, tuple[str, ...]]:
-        """A document's rows (`tables.render`) with the stage calls (key, call) wrapped by the cache:
-        the stored rows when the last key is unchanged; else the longest prefix of steps whose keys
-        match is restored from their stored deltas, the other steps run (and are stored), and a
-        table whose producing step kept its key keeps its stored CSV text."""
-        content, final = doc_content_key(doc), steps[-1][0]
+                       raw: str) -> tuple[DocTables, tuple[str, ...], Document | None]:
+        """A document's rows (`tables.render`), the warnings about rows dropped, and the document
+        after every step (None when nothing ran), with the stage calls (key, call) wrapped by the
+        cache: the stored rows when the last key is unchanged; else the longest prefix of steps whose
+        keys match is restored from their stored deltas, the other steps run (and are stored), and a
+        table whose producing step kept its key keeps its stored CSV text. `doc` is the document as
+        read and `raw` its `raw_key`: every file of the document is stamped with it (the step keys
+        chain every stage's rules, the layout's too, so they and `raw` decide each delta)."""
+        content, final = raw, steps[-1][0]
         stored = self._stored(doc, content)
         hit = self._hit(doc.doc_id, stored, final)
         if hit is not None:
-            return hit
+            return (*hit, None)
         old = stored["tables"]
         doc, producer = self._run_steps(doc, content, steps)
         made_by = {t: producer.get(attr, "input") for t, (attr, _) in TABLES.items()}
@@ -164,7 +167,7 @@ class StageCache:
         self.save(doc.doc_id, "tables", content, {"final": final, "tables": entries, "dropped": dropped,
                                                   "document": tables.document, "text_file": doc.text_file},
                   final=final, raw=raw)
-        return tables, dropped
+        return tables, dropped, doc
 
     def stored_tables(self, doc_id: str, raw: str, final: str) -> tuple[DocTables, tuple[str, ...]] | None:
         """The stored rows of the document as read (`raw_key`) when they were made under the last stage's

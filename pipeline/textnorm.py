@@ -7,6 +7,7 @@ Circled numbers (①) are kept as written so they never turn into digits. This i
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -110,6 +111,13 @@ def _norm_of(cls: type, raw: str, offset: int) -> NormText:
 @lru_cache(maxsize=1 << 16)
 def folded(raw: str) -> str:
     """`NormText.of(raw).text` for short pieces (token surfaces), memoized."""
+    return fold_text(raw)
+
+
+def fold_text(raw: str) -> str:
+    """`NormText.of(raw).text`, without the map back to the raw text (for a piece only matched against)."""
+    if unicodedata.is_normalized("NFKC", raw) and _SPECIAL.isdisjoint(raw):
+        return raw
     return NormText._compute(raw, 0).text
 
 
@@ -117,7 +125,8 @@ def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
     """Inner spans [open+1, close) of balanced quotation pairs in `text`."""
     opens = {p[0]: p[1] for p in pairs if len(p) == 2}
     spans, stack = [], []
-    for i, c in enumerate(text):
+    for m in _quote_marks(tuple(pairs)).finditer(text):  # only the quotation marks: every other character is inert
+        i, c = m.start(), m.group()
         if c in opens:
             stack.append((opens[c], i))
         elif stack and c == stack[-1][0]:
@@ -125,3 +134,10 @@ def quote_spans(text: str, pairs: tuple[str, ...]) -> list[tuple[int, int]]:
             if not stack:
                 spans.append((a + 1, i))
     return spans
+
+
+@lru_cache(maxsize=64)
+def _quote_marks(pairs: tuple[str, ...]) -> re.Pattern:
+    """A pattern matching any one opening or closing mark of `pairs`."""
+    marks = sorted({c for p in pairs if len(p) == 2 for c in p})
+    return re.compile("[" + "".join(re.escape(c) for c in marks) + "]" if marks else "(?!)")

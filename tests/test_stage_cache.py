@@ -18,7 +18,7 @@ from pipeline.stages import registry
 from conftest import RULES_DIR, SEED
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["segment", "tokenize", "dates", "people", "venues", "meetings", "clauses"]  # without NER
+STAGES = ["layout", "segment", "tokenize", "dates", "people", "venues", "meetings", "clauses"]  # without NER
 
 
 @pytest.fixture(scope="module")

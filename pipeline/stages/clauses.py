@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -21,10 +22,12 @@ from pydantic import model_validator
 from ..document import (BLOCK_KINDS, CLAUSE_TYPES, Block, Clause, Document, Meeting, PersonMention, Sentence, Token,
                         TraceEvent)
 from ..overlap import resolve
-from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict
-from ..textnorm import NormText, folded, quote_spans
+from ..ruleset import CompiledPattern, Regex, Rule, Rules, Strict, literal_words
+from ..textnorm import NormText, fold_text, folded, quote_spans
 from . import stage
 
+_TEXT = operator.itemgetter(Token._fields.index("text"))
+_START_KEY = operator.itemgetter(*(Token._fields.index(f) for f in ("text", "lemma", "pos1")))
 PERSON = "\ue000"  # one character standing for a person mention in the subject view
 BLANK = "\ue001"  # a character inside a quotation in the subject view
 
@@ -103,9 +106,12 @@ class _Spec:
     lemma: CompiledPattern | None
     pos: CompiledPattern | None
     op: str
+    lemmas: frozenset[str] | None = None  # the lemma pattern's words when it is a plain alternation (`literal_words`)
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # (surface, lemma, pos1) -> bool
 
     def ok(self, surface: str, tok: Token) -> bool:
+        if self.lemmas is not None and tok.lemma not in self.lemmas:
+            return False  # what `lemma.fullmatch` would say, without a regex call
         key = (surface, tok.lemma, tok.pos1)
         hit = self.memo.get(key)
         if hit is None:
@@ -153,11 +159,26 @@ def _compile_spec(rule_id: str, spec: TokenSpec) -> _Spec:
     def c(p):
         return CompiledPattern.of(rule_id, p) if p is not None else None
 
-    return _Spec(c(spec.text), c(spec.lemma), c(spec.pos), spec.op)
+    return _Spec(c(spec.text), c(spec.lemma), c(spec.pos), spec.op,
+                 literal_words(spec.lemma) if spec.lemma is not None else None)
+
+
+class _Markers:
+    """Whether token i of a sentence is a footnote marker, decided when first asked (a match asks of
+    few tokens)."""
+
+    def __init__(self, surfaces: list[str], decide):
+        self.surfaces, self.decide, self.known = surfaces, decide, {}
+
+    def __getitem__(self, i: int) -> bool:
+        hit = self.known.get(i)
+        if hit is None:
+            hit = self.known[i] = self.decide(self.surfaces[i])
+        return hit
 
 
 def match_tokens(specs: tuple[_Spec, ...], surfaces: list[str], toks: tuple[Token, ...], begin: int,
-                 *, is_marker: list[bool]) -> int | None:
+                 *, is_marker: "_Markers | list[bool]") -> int | None:
     """Match `specs` from token `begin`; return the index after the last consumed token, or None.
 
     Greedy with backtracking; a footnote-marker token (`is_marker[i]`) between consumed tokens
@@ -213,7 +234,8 @@ class ClauseStage:
             self.predicates.append(_Predicate(
                 p, specs, CompiledPattern.of(p.id, p.not_before + "$") if p.not_before else None,
                 CompiledPattern.of(p.id, p.not_after) if p.not_after else None))
-        # (surface, lemma, pos1) -> the predicates (indices) a match can start at such a token
+        self._starters = [_starters(pred.specs) for pred in self.predicates]
+        # (text, lemma, pos1) -> the predicates (indices) a match can start at such a token
         self._start_memo: dict[tuple[str, str, str], tuple[int, ...]] = {}
         self._marker_memo: dict[str, bool] = {}
         self.marker_token = CompiledPattern.of("clauses.footnote_marker_token", cfg.footnote_marker_token)
@@ -243,27 +265,27 @@ class ClauseStage:
     def _candidates(self, doc: Document, block: Block, sentences: list[Sentence],
                     toks_by_sent: dict[int, tuple[Token, ...]], trace: list[TraceEvent]) -> list[_Candidate]:
         """The predicates found in the block's `sentences` (overlaps resolved, drops traced)."""
-        norm = NormText.of(block.text, block.start)
-        quotes = [norm.raw_span(a, b) for a, b in quote_spans(norm.text, self.cfg.quote_pairs)]
+        quotes: list[tuple[int, int]] | None = None  # the block's quotations, found once a predicate can start
         out: list[_Candidate] = []
+        memo = self._start_memo
         for sent in sentences:
             toks = toks_by_sent.get(sent.sentence_id, ())
-            surfaces = [folded(t.text) for t in toks]
-            is_marker = [self._is_marker(s) for s in surfaces]
-            # per predicate, the tokens a match can start at (a spec that may consume the first token accepts it)
+            # per predicate, the tokens a match can start at (a spec that may consume the first token accepts
+            # it); most sentences have none, and are left at that
+            at = list(map(memo.get, map(_START_KEY, toks)))  # per token: the predicates, None when not known yet
+            if None in at:
+                at = [self._starting(tok) if orders is None else orders for tok, orders in zip(toks, at)]
+            if not any(at):
+                continue
             starts: list[list[int]] = [[] for _ in self.predicates]
-            memo = self._start_memo
-            for ti, tok in enumerate(toks):
-                key = (surfaces[ti], tok.lemma, tok.pos1)
-                orders = memo.get(key)
-                if orders is None:
-                    orders = tuple(order for order, pred in enumerate(self.predicates)
-                                   if any(sp.ok(surfaces[ti], tok) for sp in _starters(pred.specs)))
-                    if len(memo) >= _MEMO_MAX:
-                        memo.clear()
-                    memo[key] = orders
-                for order in orders:
+            for ti in itertools.compress(range(len(at)), at):
+                for order in at[ti]:
                     starts[order].append(ti)
+            if quotes is None:
+                norm = NormText.of(block.text, block.start)
+                quotes = [norm.raw_span(a, b) for a, b in quote_spans(norm.text, self.cfg.quote_pairs)]
+            surfaces = list(map(folded, map(_TEXT, toks)))
+            is_marker = _Markers(surfaces, self._is_marker)
             found: list[_Candidate] = []
             for order, pred in enumerate(self.predicates):
                 for ti in starts[order]:
@@ -294,6 +316,16 @@ class ClauseStage:
                 trace.append(TraceEvent("clauses", c.rule_id, c.start, c.end, doc.text[c.start:c.end], "dropped", why))
             out += kept
         return out
+
+    def _starting(self, tok: Token) -> tuple[int, ...]:
+        """The predicates (indices) a match can start at `tok` (memoized by surface, lemma and pos1)."""
+        surface = folded(tok.text)
+        orders = tuple(order for order, starters in enumerate(self._starters)
+                       if any(sp.ok(surface, tok) for sp in starters))
+        if len(self._start_memo) >= _MEMO_MAX:
+            self._start_memo.clear()
+        self._start_memo[_START_KEY(tok)] = orders
+        return orders
 
     # ---- subjects ---------------------------------------------------------------------
     def _subjects(self, doc: Document, block: Block, people: list[PersonMention],
@@ -482,7 +514,7 @@ class ClauseStage:
 
 
 def _fold_between(text: str, a: int, b: int) -> str:
-    return NormText.of(text[a:b]).text if b > a else ""
+    return fold_text(text[a:b]) if b > a else ""
 
 
 def _sentence_at(doc: Document, block: Block, pos: int) -> int | None:
