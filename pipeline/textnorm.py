@@ -18,6 +18,7 @@ _KEEP = {chr(c) for c in range(0x2460, 0x24FF + 1)} | {chr(c) for c in range(0x3
 _EXTRA = {"~": "〜", "～": "〜", "\u3000": " ", "\t": " ", "\u00a0": " ", "\x00": " "}  # NUL: a stray byte
 _COMBINING_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}
 _SPECIAL = frozenset(_EXTRA) | frozenset(_COMBINING_MARKS) | frozenset(_KEEP)  # never folded as plain NFKC
+_SPECIAL_CHAR = re.compile("[" + "".join(map(re.escape, sorted(_SPECIAL))) + "]")  # finds one faster than a set
 
 
 @lru_cache(maxsize=1 << 16)
@@ -55,7 +56,7 @@ class NormText:
 
     @classmethod
     def _compute(cls, raw: str, offset: int) -> "NormText":
-        if unicodedata.is_normalized("NFKC", raw) and _SPECIAL.isdisjoint(raw):
+        if unicodedata.is_normalized("NFKC", raw) and _SPECIAL_CHAR.search(raw) is None:
             # every character folds to itself (the common case): the identity mapping
             n = len(raw)
             return cls(raw, offset, raw, tuple(range(offset, offset + n)), tuple(range(offset + 1, offset + n + 1)))
@@ -116,7 +117,7 @@ def folded(raw: str) -> str:
 
 def fold_text(raw: str) -> str:
     """`NormText.of(raw).text`, without the map back to the raw text (for a piece only matched against)."""
-    if unicodedata.is_normalized("NFKC", raw) and _SPECIAL.isdisjoint(raw):
+    if unicodedata.is_normalized("NFKC", raw) and _SPECIAL_CHAR.search(raw) is None:
         return raw
     return NormText._compute(raw, 0).text
 

@@ -13,7 +13,7 @@ import bisect
 import itertools
 import operator
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Callable, Literal
 
 import regex
 
@@ -293,12 +293,12 @@ class ClauseStage:
                     if end is None:
                         continue
                     a, b = toks[ti].start, toks[end - 1].end
-                    before = _fold_between(doc.text, sent.start, a)
                     after = _fold_between(doc.text, b, sent.end)
                     reason = ""
                     if any(qa <= a and b <= qb for qa, qb in quotes):
                         reason = "inside a quotation"
-                    elif pred.not_before is not None and pred.not_before.search(before) is not None:
+                    elif pred.not_before is not None and \
+                            pred.not_before.search(_fold_between(doc.text, sent.start, a)) is not None:
                         reason = f"not_before /{pred.rule.not_before}/ matches"
                     elif pred.not_after is not None and pred.not_after.match(after) is not None:
                         reason = f"not_after /{pred.rule.not_after}/ matches"
@@ -420,6 +420,7 @@ class ClauseStage:
         for p in people:
             section_people.setdefault(p.section_id, []).append(p)
         section_starts = {sid: [p.start for p in ps] for sid, ps in section_people.items()}
+        meeting_of = self._meetings(doc)
         for block in blocks:
             cands = self._candidates(doc, block, sentences_of.get(block.block_id, []), toks_by_sent, trace)
             if not cands:
@@ -427,23 +428,11 @@ class ClauseStage:
             lo, hi = bisect.bisect_left(starts, block.start), bisect.bisect_left(starts, block.end)
             k = bisect.bisect_left(section_starts.get(block.section_id, []), block.start)
             subjects = self._subjects(doc, block, people[lo:hi], section_people.get(block.section_id, []), k)
-            clauses += self._assemble(doc, block, cands, subjects)
-        told: dict[int, list[Meeting]] = {}
-        by_section: dict[int, list[Meeting]] = {}
-        for m in doc.meetings:
-            for sid in m.account:
-                told.setdefault(sid, []).append(m)
-            if m.source == "heading" and m.section_id is not None:
-                by_section.setdefault(m.section_id, []).append(m)
-        dates_of: dict[int, list[str]] = {}
-        for d in doc.dates:
-            if d.value:
-                dates_of.setdefault(d.sentence_id, []).append(d.value)
-        clauses = [replace(c, meeting_id=self._meeting_of(doc, c, told, by_section, dates_of)) for c in clauses]
+            clauses += self._assemble(doc, block, cands, subjects, meeting_of(block))
         return replace(doc, clauses=tuple(clauses), trace=doc.trace + tuple(trace))
 
     def _assemble(self, doc: Document, block: Block, cands: list[_Candidate],
-                  subjects: list[_Subject]) -> list[Clause]:
+                  subjects: list[_Subject], meeting_of: Callable[[int], int | None]) -> list[Clause]:
         events = sorted([(s.end, 0, s) for s in subjects] + [(c.start, 1, c) for c in cands],
                         key=lambda e: (e[0], e[1]))
         actor, actor_rule, joinable = "both", "", False
@@ -470,7 +459,8 @@ class ClauseStage:
                 who, rule = actor, c.rule_id + (f"+{actor_rule}" if actor_rule else "")
             sent = doc.sentence(c.sentence_id)
             begin = max(boundary.get(c.sentence_id, sent.start), sent.start)
-            out.append(Clause(block.section_id, None, c.sentence_id, c.start, c.end, doc.text[c.start:c.end],
+            out.append(Clause(block.section_id, meeting_of(c.sentence_id), c.sentence_id, c.start, c.end,
+                              doc.text[c.start:c.end],
                               c.type, who, self._content(doc.text[begin:c.start]), rule))
             boundary[c.sentence_id] = c.end
         return out
@@ -490,27 +480,41 @@ class ClauseStage:
             text = "".join(pieces) + text[last:]
         return " ".join(text.split())
 
-    def _meeting_of(self, doc: Document, clause: Clause, told: dict[int, list[Meeting]],
-                    by_section: dict[int, list[Meeting]], dates_of: dict[int, list[str]]) -> int | None:
-        """The session whose account holds the clause's sentence (a date in the sentence picks among
-        several), else the heading meeting of its section or an ancestor section."""
-        if not doc.meetings:
-            return None
-        sent = doc.sentence(clause.sentence_id)
-        if doc.block(sent.block_id).kind not in self.cfg.meeting_block_kinds:
-            return None
-        sessions = told.get(clause.sentence_id)
-        sid: int | None = clause.section_id
-        while sessions is None and sid is not None:
-            sessions = by_section.get(sid)
-            sid = doc.sections[sid - 1].parent_id
-        if not sessions:
-            return None
-        hints = dates_of.get(clause.sentence_id, ())
-        for m in sessions:
-            if any(m.date and m.date.startswith(h) for h in hints):
-                return m.meeting_id
-        return sessions[0].meeting_id
+    def _meetings(self, doc: Document) -> Callable[[Block], Callable[[int], int | None]]:
+        """For a block, the meeting of a clause in its sentence `sentence_id`: the session whose account
+        holds the sentence (a date in the sentence picks among several), else the heading meeting of
+        the block's section or an ancestor section; None outside `meeting_block_kinds`."""
+        told: dict[int, list[Meeting]] = {}
+        by_section: dict[int, list[Meeting]] = {}
+        for m in doc.meetings:
+            for sid in m.account:
+                told.setdefault(sid, []).append(m)
+            if m.source == "heading" and m.section_id is not None:
+                by_section.setdefault(m.section_id, []).append(m)
+        dates_of: dict[int, list[str]] = {}
+        for d in doc.dates:
+            if d.value:
+                dates_of.setdefault(d.sentence_id, []).append(d.value)
+
+        def of_block(block: Block) -> Callable[[int], int | None]:
+            def meeting_of(sentence_id: int) -> int | None:
+                if not doc.meetings or block.kind not in self.cfg.meeting_block_kinds:
+                    return None
+                sessions = told.get(sentence_id)
+                sid: int | None = block.section_id
+                while sessions is None and sid is not None:
+                    sessions = by_section.get(sid)
+                    sid = doc.sections[sid - 1].parent_id
+                if not sessions:
+                    return None
+                hints = dates_of.get(sentence_id, ())
+                for m in sessions:
+                    if any(m.date and m.date.startswith(h) for h in hints):
+                        return m.meeting_id
+                return sessions[0].meeting_id
+            return meeting_of
+
+        return of_block
 
 
 def _fold_between(text: str, a: int, b: int) -> str:
