@@ -197,10 +197,11 @@ class Corpus:
     def add(self, part: DocTables) -> None:
         (document,) = parse(part.document, DOCUMENT_COLUMNS)
         self.editions[part.doc_id] = document["edition"]
-        self.people += parse(part.tables["people"], header("people"))
-        self.meetings += parse(part.tables["meetings"], header("meetings"))
-        self.meeting_texts.append(part.tables["meetings"])
-        for d in parse(part.tables["dates"], header("dates")):
+        meetings = part.tables["meetings"].decode("utf-8")
+        self.people += parse(part.tables["people"].decode("utf-8"), header("people"))
+        self.meetings += parse(meetings, header("meetings"))
+        self.meeting_texts.append(meetings)
+        for d in parse(part.tables["dates"].decode("utf-8"), header("dates")):
             self.years.setdefault((d["doc_id"], d["sentence_id"]), set()).add(d["value"][:4])
 
     def countries(self) -> dict[str, str]:

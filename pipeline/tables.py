@@ -67,6 +67,7 @@ FAILURE_COLUMNS = ("doc_id", "stage", "error")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+BOM = "\ufeff".encode("utf-8")  # --csv-bom: what the "utf-8-sig" codec writes first
 EXACT_COLUMNS = frozenset({"text"})  # span text: written exactly as in the raw file, never escaped
 
 
@@ -123,11 +124,13 @@ def document_row(doc: Document) -> list[str]:
 
 @dataclass(frozen=True)
 class DocTables:
-    """One document's rows as CSV text (no header) per table, and its documents.csv row: what a
-    worker sends back, so the parent only concatenates text in doc_id order."""
+    """One document's rows as CSV (no header; UTF-8, as the files are written) per table, and its
+    documents.csv row: what a worker sends back, so the parent only concatenates bytes in doc_id
+    order (a tokens table is most of an edition's output: it is encoded once, where it is made, and
+    then stored, sent and written without being decoded again)."""
 
     doc_id: str
-    tables: dict[str, str]
+    tables: dict[str, bytes]
     counts: dict[str, int]
     document: str
     text: str = ""  # the text the rows index, when it is not the raw file's (written to output/<text_file>)
@@ -172,7 +175,7 @@ def document_text(doc: Document) -> str:
     return _csv_text([document_row(doc)])
 
 
-def render(doc: Document, reuse: Callable[[str], tuple[str, int] | None] | None = None
+def render(doc: Document, reuse: Callable[[str], tuple[bytes, int] | None] | None = None
            ) -> tuple[DocTables, tuple[str, ...]]:
     """A finished document's rows, rendered once: rows that break the offset invariant are dropped
     (one warning per table, also in documents.csv), then each table becomes CSV text; `reuse(table)`
@@ -183,7 +186,10 @@ def render(doc: Document, reuse: Callable[[str], tuple[str, int] | None] | None 
     texts, counts = {}, {}
     for table in TABLES:
         hit = stored.get(table) if not dropped else None
-        texts[table], counts[table] = hit if hit is not None else table_text(doc, table)
+        if hit is None:
+            text, count = table_text(doc, table)
+            hit = text.encode("utf-8"), count
+        texts[table], counts[table] = hit
     return DocTables(doc.doc_id, texts, counts, document_text(doc)), dropped
 
 
@@ -346,22 +352,21 @@ class OutputFolder:
         heads = {**{t: header(t) for t in TABLES}, "documents": DOCUMENT_COLUMNS}
         try:
             with contextlib.ExitStack() as stack:
-                files = {n: stack.enter_context((self.tmp / f"{n}.csv").open(
-                    "w", encoding="utf-8-sig" if bom else "utf-8", newline="")) for n in names}
+                files = {n: stack.enter_context((self.tmp / f"{n}.csv").open("wb")) for n in names}
                 for n in names:
-                    _write_rows(files[n], [list(heads[n])])
+                    files[n].write((BOM if bom else b"") + _csv_text([list(heads[n])]).encode("utf-8"))
                 for part in parts:
                     for table in TABLES:
                         if table != "meetings":  # written once every document is read, with their event_id
                             files[table].write(part.tables[table])
                         counts[table] += part.counts[table]
-                    files["documents"].write(part.document)
+                    files["documents"].write(part.document.encode("utf-8"))
                     if part.text_file:
                         path = self.tmp / part.text_file
                         path.parent.mkdir(parents=True, exist_ok=True)
                         path.write_text(part.text, encoding="utf-8", newline="")
                     corpus.add(part)
-                files["meetings"].write(corpus.meetings_text())
+                files["meetings"].write(corpus.meetings_text().encode("utf-8"))
             for table, rows in corpus.tables().items():
                 _write_csv(self.tmp / f"{table}.csv", CORPUS_COLUMNS[table], rows, bom=bom)
                 counts[table] = len(rows)
