@@ -65,7 +65,12 @@ def cores(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
-def _parser() -> argparse.ArgumentParser:
+BUILT_IN = ("extract", "check-rules")  # the commands of this module: their runs import no other command's module
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; for a built-in `command`, without the other commands' modules (an
+    extract starts sooner without importing the report's)."""
     ap = Parser(prog="python -m pipeline", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
 
@@ -96,14 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check-rules", help="validate every rule file and run every rule's examples")
     ck.add_argument("--rules", type=Path, default=Path("rules"))
     ck.add_argument("--no-examples", action="store_true", help="only validate; do not run the examples")
-    for module in _command_modules():
-        module.add_parser(sub)
+    if command not in BUILT_IN:
+        for module in _command_modules():
+            module.add_parser(sub)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        args = _parser(argv[0] if argv else None).parse_args(argv)
         if args.command == "extract":
             from .run import Settings, run
 

@@ -54,12 +54,13 @@ class Serial:
         self.raw_dir = raw_dir
         self.spare_core = spare_core
 
-    def results(self, paths: list[Path]) -> Iterator:
+    def results(self, paths: Iterable[Path]) -> Iterator:
         from . import run
 
-        if self.spare_core and paths and run._WORKER is not None and run._WORKER.model is not None:
-            run._WORKER.model.load_elsewhere()
-        return (run._extract_path(str(p), str(self.raw_dir)) for p in paths)
+        for i, p in enumerate(paths):
+            if i == 0 and self.spare_core and run._WORKER is not None and run._WORKER.model is not None:
+                run._WORKER.model.load_elsewhere()  # a document to extract after all: the model loads meanwhile
+            yield run._extract_path(str(p), str(self.raw_dir))
 
 
 class LocalPool:
@@ -68,7 +69,7 @@ class LocalPool:
     def __init__(self, pool, raw_dir: Path, jobs: int):
         self.pool, self.raw_dir, self.jobs = pool, raw_dir, jobs
 
-    def results(self, paths: list[Path]) -> Iterator:
+    def results(self, paths: Iterable[Path]) -> Iterator:
         from .run import _extract_path
 
         return in_order(lambda p: self.pool.submit(_extract_path, str(p), str(self.raw_dir)),
@@ -93,7 +94,7 @@ class DaskCluster:
         doc = Document(raw.doc_id, raw.edition, raw.text, raw.encoding, warnings=raw.warnings)
         return self.client.submit(dask_task, doc, str(path), self.rules, self.ner, self.cache, pure=False)
 
-    def results(self, paths: list[Path]) -> Iterator:
+    def results(self, paths: Iterable[Path]) -> Iterator:
         return in_order(self._submit, lambda f: f if isinstance(f, tuple) else f.result(), paths, self.window)
 
 

@@ -202,6 +202,9 @@ def _init_worker(rules: Rules | str, ner: bool, cache_dir: str | None = None) ->
     gc.set_threshold(50_000, 50, 100)
     loaded = rules if isinstance(rules, Rules) else load_rules(Path(rules))
     _WORKER = Extractor(loaded, ner=ner, cache_dir=Path(cache_dir) if cache_dir else None)
+    # what exists now (modules, rules, the parent's heap a forked worker shares) lives as long as the process:
+    # kept out of every collection, which then looks only at what the documents allocate
+    gc.freeze()
 
 
 Result = tuple[DocTables | None, tuple[str, str, str] | None, tuple[str, ...], str]
@@ -288,14 +291,19 @@ def run(settings: Settings) -> int:
         progress = _progress(len(paths), settings.progress)
         stopped = [False]
         keys = Extractor(rules, ner=settings.ner, cache_dir=Path(settings.cache)) if settings.cache else None
-        cached: set[int] = set()  # documents whose rows the cache holds: read when their turn to be written comes
-        if keys is not None:
-            cached = {i for i, p in enumerate(paths) if (doc := _read(p, raw_dir)) is not None and keys.is_cached(doc)}
-        computed = executor.results([p for i, p in enumerate(paths) if i not in cached])
+        cached: dict[int, bool] = {}  # whether the cache holds a document's rows: then read when its turn comes
+
+        def is_cached(i: int) -> bool:
+            if i not in cached:
+                cached[i] = keys is not None and (doc := _read(paths[i], raw_dir)) is not None and keys.is_cached(doc)
+            return cached[i]
+
+        # checked in order as the executor takes them, so the first document is at work after one check
+        computed = executor.results(p for i, p in enumerate(paths) if not is_cached(i))
 
         def collected():
             for i in range(len(paths)):
-                doc, failure, warnings, error = _cached(keys, paths[i], raw_dir) if i in cached else next(computed)
+                doc, failure, warnings, error = _cached(keys, paths[i], raw_dir) if is_cached(i) else next(computed)
                 for message in warnings:
                     print(f"warning: {message}", file=sys.stderr)
                 if error:

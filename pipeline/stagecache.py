@@ -11,7 +11,8 @@ validated rule equal re-runs nothing: the document's finished CSV rows are reuse
 Per document (keyed by a hash of its doc_id) these files live under
 `<root>/stages-<code version>/`, each stamped with the hash of the document as read (`raw_key`):
 - `<hash>.s<i>`: the fields stage i (the layout is stage 0) changed, its delta, under stage i's key, so the longest
-  matching prefix of stages is restored and only the stages after it run (and are written);
+  matching prefix of stages is restored and only the stages after it run (and are written); the
+  last stage's delta is not written (what it made is in the rows, and the last stage is cheap to run again);
 - `<hash>.tables`: the document's finished CSV rows per table, each under the key of the
   stage that last changed the table's field (a clause change re-formats only clauses.csv),
   and the last stage's key (when it matches, nothing runs at all).
@@ -219,7 +220,8 @@ class StageCache:
             before = doc
             doc = call(doc)
             change = delta(before, doc)
-            self.save(doc.doc_id, f"s{i}", content, _packed(change), key)
+            if i < len(steps) - 1:  # the last step's work is the rows, stored under its key; lost, it runs again
+                self.save(doc.doc_id, f"s{i}", content, _packed(change), key)
             producer.update(dict.fromkeys(change, key))
             self.stats["stage_runs"] += 1
         return doc, producer

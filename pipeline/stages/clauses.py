@@ -183,32 +183,31 @@ def match_tokens(specs: tuple[_Spec, ...], surfaces: list[str], toks: tuple[Toke
 
     Greedy with backtracking; a footnote-marker token (`is_marker[i]`) between consumed tokens
     is skipped."""
-    n = len(toks)
-
-    def consumable(ti: int, consumed: bool) -> list[int]:
-        out = [ti] if ti < n else []
-        if consumed and ti + 1 < n and is_marker[ti]:
-            out.append(ti + 1)
-        return out
-
-    def go(si: int, ti: int, last: int | None) -> int | None:
-        if si == len(specs):
-            return last
-        spec = specs[si]
-        for tj in consumable(ti, last is not None):
-            if spec.ok(surfaces[tj], toks[tj]):
-                nxt = si if spec.op in ("*", "+") else si + 1
-                found = go(nxt, tj + 1, tj + 1)
-                if found is None and spec.op in ("*", "+"):
-                    found = go(si + 1, tj + 1, tj + 1)
-                if found is not None:
-                    return found
-        if spec.op in ("?", "*"):
-            return go(si + 1, ti, last)
-        return None
-
-    end = go(0, begin, None)
+    end = _match_from(specs, surfaces, toks, is_marker, 0, begin, None)
     return end if end is not None and end > begin else None
+
+
+def _match_from(specs: tuple[_Spec, ...], surfaces: list[str], toks: tuple[Token, ...], is_marker, si: int, ti: int,
+                last: int | None) -> int | None:
+    """`match_tokens` from spec `si` at token `ti`, `last` the end of what is consumed so far (a function of
+    the module, not a closure that calls itself: such a closure is a reference cycle, garbage only the
+    cycle collector frees, and a match is tried tens of thousands of times per edition)."""
+    if si == len(specs):
+        return last
+    spec = specs[si]
+    n = len(toks)
+    # the token at ti, or (between consumed tokens) the one after a footnote marker at ti
+    for tj in ((ti, ti + 1) if last is not None and ti + 1 < n and is_marker[ti] else (ti,)):
+        if tj < n and spec.ok(surfaces[tj], toks[tj]):
+            nxt = si if spec.op in ("*", "+") else si + 1
+            found = _match_from(specs, surfaces, toks, is_marker, nxt, tj + 1, tj + 1)
+            if found is None and spec.op in ("*", "+"):
+                found = _match_from(specs, surfaces, toks, is_marker, si + 1, tj + 1, tj + 1)
+            if found is not None:
+                return found
+    if spec.op in ("?", "*"):
+        return _match_from(specs, surfaces, toks, is_marker, si + 1, ti, last)
+    return None
 
 
 def _starters(specs: tuple[_Spec, ...]) -> tuple[_Spec, ...]:
