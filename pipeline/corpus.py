@@ -193,6 +193,7 @@ class Corpus:
         self.years: dict[tuple[str, str], set[str]] = {}
         self.editions: dict[str, str] = {}
         self._linked: tuple[list[list[str]], dict[tuple[str, str], str]] | None = None
+        self._countries: dict[str, str] | None = None
 
     def add(self, part: DocTables) -> None:
         (document,) = parse(part.document, DOCUMENT_COLUMNS)
@@ -205,7 +206,11 @@ class Corpus:
             self.years.setdefault((d["doc_id"], d["sentence_id"]), set()).add(d["value"][:4])
 
     def countries(self) -> dict[str, str]:
-        return countries(self.people)
+        """person_id -> country (`countries`), computed once every document is added (the events and
+        the persons table both read it)."""
+        if self._countries is None:
+            self._countries = countries(self.people)
+        return self._countries
 
     def linked(self) -> tuple[list[list[str]], dict[tuple[str, str], str]]:
         """(events rows, (doc_id, meeting_id) -> event_id), computed once."""
