@@ -185,9 +185,9 @@ class Extractor:
             return self._with_text(doc, tables), dropped
         steps = [(key, partial(self._step, spec.name)) for spec, key in zip(self.specs, self.stage_keys)]
         tables, dropped, done = self.stage_cache.extract_tables(doc, steps, raw_key(doc))
-        if tables.text_file:  # stored rows (nothing ran): lay the text they index out again
-            return self._with_text(done if done is not None else self.laid_out(doc), tables), dropped
-        return tables, dropped
+        if done is None and tables.text_file:  # stored rows (nothing ran): lay the text they index out again
+            done = self.laid_out(doc)
+        return (self._with_text(done, tables) if done is not None else tables), dropped
 
 
 _WORKER: Extractor | None = None
