@@ -2,6 +2,7 @@
 progress bar only on a terminal, CRLF = LF, byte-identical re-runs, untouched output on bad setup."""
 from __future__ import annotations
 
+import ast
 import codecs
 import csv
 import fcntl
@@ -223,3 +224,23 @@ def test_cli_errors_have_no_traceback(tmp_path):
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines()[0].startswith(f"error: {raw / '2017' / 'bad.txt'}: binary content")
     assert read_csv(tmp_path / "out" / "failures.csv")[0]["doc_id"] == "2017/bad"
+
+
+@pytest.mark.parametrize(("argv", "imported"), [(["extract"], False), (["check-rules"], False), (["report"], True),
+                                                ([], True), (["--help"], True)])
+def test_only_the_command_run_imports_its_module(argv, imported):
+    """An extract starts without importing the report's (or any other command's) module; the help and
+    the other commands still see every command."""
+    code = ("import sys; from pipeline.cli import _parser; _parser(sys.argv[1] if len(sys.argv) > 1 else None); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pipeline.report', 'pipeline.bench'))))")
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=ROOT, check=True)
+    modules = ast.literal_eval(out.stdout)
+    assert bool(modules) is imported
+    assert ("pipeline.bench" in modules) is imported
+
+
+def test_every_command_is_listed_in_the_help():
+    out = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0
+    for command in ("extract", "check-rules", "eval", "explain", "report", "bench", "xlsx"):
+        assert command in out.stdout
