@@ -297,14 +297,12 @@ def _summary(runs: list[dict], chars: int) -> dict:
 # -- the stages on one long document -------------------------------------------------------
 def stage_times(edition: Path, rules_dir: Path, *, ner: bool) -> dict[str, float]:
     """CPU seconds of every stage on ONE document: the edition's files joined in name order."""
-    import gc
-
     from .document import Document
     from .ruleset import load_rules
-    from .run import Extractor
+    from .run import Extractor, fewer_collections
 
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(edition.rglob("*.txt")))
-    gc.set_threshold(50_000, 50, 100)  # as a worker runs (run._init_worker)
+    fewer_collections()  # as a worker runs
     doc = Document("2099/one", "2099", text)
     times = {"chars": float(len(text))}
     for name, stage in Extractor(load_rules(rules_dir), ner=ner).stages:

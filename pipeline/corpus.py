@@ -40,7 +40,10 @@ def countries(people: list[dict[str, str]]) -> dict[str, str]:
     """person_id -> the country its mentions give most often ("" when none gives one)."""
     seen: dict[str, Counter] = {}
     for p in people:
-        seen.setdefault(p["person_id"], Counter())[p["country"]] += bool(p["country"])
+        counter = seen.get(p["person_id"])
+        if counter is None:  # (not setdefault: that would make a Counter for every mention)
+            counter = seen[p["person_id"]] = Counter()
+        counter[p["country"]] += bool(p["country"])
     return {pid: max(c.items(), key=lambda kv: (kv[1], kv[0] != "", kv[0]))[0] if c else "" for pid, c in seen.items()}
 
 
@@ -76,7 +79,7 @@ def dates_agree(a: str, b: str) -> bool:
     """Whether two ISO dates agree at the finest granularity both have (2016-09 and 2016-09-16 do)."""
     if not a or not b:
         return False
-    short, long = sorted((a, b), key=len)
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
     return long == short or long.startswith(short + "-")
 
 
@@ -152,13 +155,14 @@ def link_meetings(meetings: list[dict[str, str]], country_of: dict[str, str]
             filed.setdefault((row["mode"], m.sides, prefix), {})[id(event)] = event
     for e in events:
         e.members.sort(key=lambda x: (x.row["doc_id"], int(x.row["meeting_id"] or 0)))
-    events.sort(key=lambda e: (e.date() or "9999", sorted(e.members[0].sides), e.members[0].row["doc_id"],
-                               int(e.members[0].row["meeting_id"] or 0)))
+    dated = sorted(((e.date(), e) for e in events), key=lambda de: (
+        de[0] or "9999", sorted(de[1].members[0].sides), de[1].members[0].row["doc_id"],
+        int(de[1].members[0].row["meeting_id"] or 0)))
     numbers: Counter = Counter()
     rows, event_of = [], {}
-    for e in events:
+    for date, e in dated:
         members = [x.row for x in e.members]
-        date, sides = e.date(), "|".join(sorted(e.members[0].sides))
+        sides = "|".join(sorted(e.members[0].sides))
         stem = f"E-{date or 'undated'}-{sides.replace('|', '+') or 'XX'}"
         numbers[stem] += 1
         event_id = f"{stem}-{numbers[stem]}"

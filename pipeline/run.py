@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 from functools import partial
@@ -193,18 +194,21 @@ class Extractor:
 _WORKER: Extractor | None = None
 
 
+def fewer_collections() -> None:
+    """For a process of a run (the writer, a worker): it allocates millions of short-lived acyclic
+    objects (tokens, rows), so cycles are collected less often (an archive's writer holds ~150,000
+    rows of people and meetings: with the default thresholds, linking them took 50% longer)."""
+    import gc
+
+    gc.set_threshold(50_000, 50, 100)
+
+
 def _init_worker(rules: Rules | str, ner: bool, cache_dir: str | None = None) -> None:
     """Build this process's Extractor; `rules` already loaded (inherited by forked workers) or a folder."""
     global _WORKER  # one Extractor per worker process
-    import gc
-
-    # a run allocates millions of short-lived acyclic objects (tokens, rows): collect cycles less often
-    gc.set_threshold(50_000, 50, 100)
     loaded = rules if isinstance(rules, Rules) else load_rules(Path(rules))
     _WORKER = Extractor(loaded, ner=ner, cache_dir=Path(cache_dir) if cache_dir else None)
-    # what exists now (modules, rules, the parent's heap a forked worker shares) lives as long as the process:
-    # kept out of every collection, which then looks only at what the documents allocate
-    gc.freeze()
+    fewer_collections()
 
 
 Result = tuple[DocTables | None, tuple[str, str, str] | None, tuple[str, ...], str]
@@ -266,6 +270,7 @@ def run(settings: Settings) -> int:
     order, so memory stays bounded however many documents there are."""
     began = time.perf_counter()
     rules = load_rules(settings.rules, cache=settings.cache)  # raises RuleError before anything is written
+    fewer_collections()
     for path in rules.ignored:
         print(f"warning: {path}: not a rule file, ignored", file=sys.stderr)
     raw_dir = Path(settings.raw)
@@ -300,6 +305,13 @@ def run(settings: Settings) -> int:
 
         # checked in order as the executor takes them, so the first document is at work after one check
         computed = executor.results(p for i, p in enumerate(paths) if not is_cached(i))
+        pruning: list[threading.Thread] = []
+
+        def prune_cache() -> None:  # bounded: old versions, deleted documents, size cap
+            from .cache import content_key, prune
+
+            prune(Path(settings.cache), current=keys.cache_folders(), source=str(raw_dir.resolve()),
+                  run_docs={content_key(doc_id_of(p, raw_dir)) for p in paths}, max_bytes=settings.cache_max)
 
         def collected():
             for i in range(len(paths)):
@@ -317,6 +329,9 @@ def run(settings: Settings) -> int:
                 if doc is not None:
                     done[0] += 1
                     yield doc
+            if keys is not None:  # every document is in: the cache is pruned while the writer links and writes
+                pruning.append(threading.Thread(target=prune_cache, name="prune"))
+                pruning[0].start()
 
         if settings.fail_fast:  # nothing is written before every document succeeded
             parts = list(collected())
@@ -329,11 +344,8 @@ def run(settings: Settings) -> int:
         else:
             counts = target.write_sorted(collected(), failures, bom=settings.csv_bom, xlsx=settings.xlsx)
             progress.close()
-    if keys is not None and settings.cache is not None:  # bounded: old versions, deleted documents, size cap
-        from .cache import content_key, prune
-
-        prune(Path(settings.cache), current=keys.cache_folders(), source=str(raw_dir.resolve()),
-              run_docs={content_key(doc_id_of(p, raw_dir)) for p in paths}, max_bytes=settings.cache_max)
+    for thread in pruning:
+        thread.join()
     seconds = time.perf_counter() - began
     shown = ", ".join(f"{t} {counts[t]}" for t in ("sections", "blocks", "tokens", "dates", "people", "venues",
                                                      "clauses", "meetings"))
