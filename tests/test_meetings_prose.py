@@ -410,3 +410,49 @@ def test_meetings_prose_dates_joined_share_the_people_after_them(meet, text, exp
 ])
 def test_meetings_prose_the_visitor_on_whose_visit_it_was_held(meet, text, expected):
     assert [m.participants for m in meet(text, edition="2020").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the date someone took office is no session's: the session has the date written for it
+    ("インドネシアとは、2014年10月に就任したリャミザルド国防大臣と江渡防衛大臣が、同年12月に電話会談を行った。\n",
+     [("2014-12", "telephone")]),
+    ("2015年1月、シンガポールを訪問した江渡防衛大臣は、前年10月に着任したウン・エンヘン国防大臣と会談を行った。\n",
+     [("2015-01", "in_person")]),
+    # a date of the session itself stays one
+    ("インドネシアとは、2014年12月に電話会談を行い、協力の推進で一致した。\n", [("2014-12", "telephone")]),
+])
+def test_meetings_prose_the_date_someone_took_office_is_not_the_sessions(meet, text, expected):
+    assert [(m.date, m.mode) for m in meet(text, edition="2015").meetings] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # planned with its date and place written between the meeting and the verb
+    "ドイツとは、ランブレヒト国防大臣との日独防衛相会談を昨年12月にベルリンで開催する予定であったが、延期された。\n",
+    "カナダとは、アナンド国防大臣との会談を本年秋に東京で行う方向で調整している。\n",
+])
+def test_meetings_prose_planned_with_its_date_and_place_between(meet, text):
+    assert meet(text, edition="2023").meetings == ()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a session of the next sentence that another side joins: the people of the session before took part
+    ("2019年11月、ADMMプラスの機会に、河野防衛大臣はレイノルズ豪国防大臣と日豪防衛相会談を行った。同会合の機会には、"
+     "エスパー米国防長官を交えて日米豪防衛相会談も行われた。\n", ["レイノルズ|河野", "エスパー|レイノルズ|河野"]),
+    ("2024年7月、テオドロ比国防大臣が来日し、木原防衛大臣と日比防衛相会談を行った。両大臣は、同月、東京においてオースティン"
+     "米国防長官も交えて日米比防衛相会合を開催した。\n", ["テオドロ|木原", "オースティン|テオドロ|木原"]),
+    # without a word that it joins the session before, its own people only
+    ("2019年11月、河野防衛大臣はレイノルズ豪国防大臣と日豪防衛相会談を行った。同月、河野防衛大臣は"
+     "エスパー米国防長官と日米防衛相会談を行った。\n", ["レイノルズ|河野", "エスパー|河野"]),
+])
+def test_meetings_prose_a_session_joining_the_one_told_before(meet, text, expected):
+    got = [m.participants.split("|") for m in meet(text, edition="2025").meetings]
+    assert len(got) == len(expected)
+    for ids, names in zip(got, expected):  # each named person once, by the name as written
+        assert len(ids) == len(names.split("|")) and all(any(n in i for i in ids) for n in names.split("|"))
+
+
+def test_meetings_prose_on_that_occasion_the_date_and_place_of_the_session_before(meet):
+    text = ("2014年6月、シドニーにおいて日豪外務・防衛閣僚協議（「2＋2」）を開催した。その機会に、小野寺防衛大臣は"
+            "ジョンストン国防大臣と日豪防衛相会談を行った。\n")
+    got = [(m.title, m.date, m.venue, m.host) for m in meet(text, edition="2015").meetings]
+    assert got == [("日豪外務・防衛閣僚協議", "2014-06", "シドニー", "AU"), ("日豪防衛相会談", "2014-06", "シドニー", "AU")]

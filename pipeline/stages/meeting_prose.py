@@ -29,7 +29,7 @@ from pydantic import AfterValidator
 from ..document import (BLOCK_KINDS, MEETING_MODES, DateMention, Document, PersonMention, Sentence, TraceEvent,
                         VenueMention)
 from ..ruleset import CompiledPattern, CountryCode, Regex, Rule, Strict
-from ..textnorm import NormText, quote_spans
+from ..textnorm import NormText, fold_text, quote_spans
 
 PERSON = "\ue000"
 DATE = "\ue002"
@@ -222,6 +222,8 @@ class ProseRules(Rule):
     # what joins two dates that share the people written after the last of them (16年3月と同年5月に
     # Bと会談を行い: two sessions, both with B)
     dates_joined: ViewRegex = "(?!)"
+    # right after a date: the date someone took office (同年5月に就任したA国防大臣と…), no session's date
+    date_not_session_after: Regex = "(?!)"
     visit_japan: ViewRegex
     visit_abbreviated: ViewRegex
     visit_place: ViewRegex
@@ -232,6 +234,7 @@ class ProseRules(Rule):
 
 
 SENTENCE_END = "。！？!?"
+DATE_CONTEXT = 20  # characters after a date that `date_not_session_after` reads
 
 
 
@@ -275,6 +278,7 @@ class ProseReader:
         self.occasion_told_before = c("occasion_told_before")
         self.discussed_topic = c("discussed_topic")
         self.dates_joined = c("dates_joined")
+        self.date_not_session_after = CompiledPattern.of(f"{cfg.id}.date_not_session_after", cfg.date_not_session_after)
         self.side_cue = c("side_cue")
         self.account_continues = CompiledPattern.of(f"{cfg.id}.account_continues", cfg.account_continues)
         self.visit_japan, self.visit_abbreviated = c("visit_japan"), c("visit_abbreviated")
@@ -533,7 +537,8 @@ class ProseReader:
         for p in people:
             if p.person_id and not p.country and (org := self.org_of(p.text)):
                 self._person_org.setdefault(p.person_id, org)
-        dates = sorted(doc.dates, key=lambda d: (d.start, d.end))
+        dates = [d for d in sorted(doc.dates, key=lambda d: (d.start, d.end))
+                 if self.date_not_session_after.match(fold_text(doc.text[d.end:d.end + DATE_CONTEXT])) is None]
         venues = sorted(doc.venues, key=lambda v: (v.start, v.end))
         p_starts, d_starts = [p.start for p in people], [d.start for d in dates]
         v_starts = [v.start for v in venues]
@@ -576,8 +581,9 @@ class ProseReader:
 
     def _from_session_before(self, view: View, found: list[Session], told: list[Session]) -> list[Session]:
         """What a session takes from the session told just before it (in the same section): its people and
-        sides when nobody is named but both sides are (両大臣は、電話会談を実施し), its date when the session
-        is held on its occasion (この会合の際、…と会談し) and has none of its own."""
+        sides when nobody is named but both sides are (両大臣は、電話会談を実施し), its people too when it
+        joins it (Cを交えて…会談も行われた), its date and place when the session is held on its occasion (この
+        会合の際、…と会談し / その機会に…) and has none of its own."""
         out: list[Session] = []
         for s in found:
             before = out or told
@@ -588,8 +594,16 @@ class ProseReader:
             head = view.text[:view.at(s.start)]
             if not s.participants and prev.participants and self.both_sides.search(head) is not None:
                 s = replace(s, participants=prev.participants, counterparts=prev.counterparts)
-            if not s.date and prev.date and self.occasion_told_before.search(head) is not None:
-                s = replace(s, date=prev.date, weak=False if s.participants else s.weak)
+            elif s.participants and prev.participants and self.joins_previous.search(head) is not None \
+                    and s.date in ("", prev.date):
+                # (両大臣は、)同月、Cも交えて…会合を開催し: the people of the session before took part too
+                s = replace(s, participants=tuple(sorted(set(prev.participants) | set(s.participants))))
+            if self.occasion_told_before.search(head) is not None:
+                if not s.date and prev.date:
+                    s = replace(s, date=prev.date, weak=False if s.participants else s.weak)
+                if not s.venue and s.mode == "in_person" and prev.venue:  # held where its occasion was
+                    s = replace(s, venue=prev.venue, venue_country=prev.venue_country,
+                                venue_is_event=prev.venue_is_event, host=s.host or prev.host)
             out.append(s)
         return out
 
