@@ -456,3 +456,15 @@ def test_meetings_prose_on_that_occasion_the_date_and_place_of_the_session_befor
             "ジョンストン国防大臣と日豪防衛相会談を行った。\n")
     got = [(m.title, m.date, m.venue, m.host) for m in meet(text, edition="2015").meetings]
     assert got == [("日豪外務・防衛閣僚協議", "2014-06", "シドニー", "AU"), ("日豪防衛相会談", "2014-06", "シドニー", "AU")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the conference its subject attended is the place of the session, not a session
+    ("2023年6月、シャングリラ会合に出席した浜田防衛大臣は、マールズ豪国防大臣と会談を行った。\n",
+     [("会談", "シャングリラ会合", "third-party")]),
+    # attended, and nothing else told: the meeting attended is the session
+    ("2021年11月、岸防衛大臣は、テレビ会議形式で日ASEAN防衛担当大臣会合に出席し、地域情勢について議論した。\n",
+     [("日ASEAN防衛担当大臣会合", "", "phone")]),
+])
+def test_meetings_prose_the_meeting_its_subject_attended_is_the_place(meet, text, expected):
+    assert [(m.title, m.venue, m.consult_mode) for m in meet(text, edition="2023").meetings] == expected
