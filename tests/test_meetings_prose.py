@@ -468,3 +468,20 @@ def test_meetings_prose_on_that_occasion_the_date_and_place_of_the_session_befor
 ])
 def test_meetings_prose_the_meeting_its_subject_attended_is_the_place(meet, text, expected):
     assert [(m.title, m.venue, m.consult_mode) for m in meet(text, edition="2023").meetings] == expected
+
+
+def test_meetings_prose_a_closing_clause_dates_and_names_no_one_of_the_session(meet):
+    # the visitor of the clause the session follows (…が訪日した際の宣言を受けて) took no part; the people
+    # who attended did
+    text = ("2017年8月にメイ首相が訪日した際に発出された「共同宣言」を受けて、同年12月、ロンドンにおいて日英外務・防衛"
+            "閣僚会合を開催し、岸田外務大臣及び小野寺防衛大臣とジョンソン外務大臣及びファロン国防大臣が出席した。\n")
+    got = [(m.date, m.venue, m.participants.split("|")) for m in meet(text, edition="2018").meetings]
+    assert len(got) == 1 and got[0][:2] == ("2017-12", "ロンドン")
+    names = got[0][2]
+    assert len(names) == 4 and all(any(n in p for p in names) for n in ("岸田", "小野寺", "ジョンソン", "ファロン"))
+
+
+def test_meetings_prose_the_subject_after_a_closing_clause_takes_part(meet):
+    text = "2017年9月の核実験を受けて、小野寺防衛大臣は、同月、マティス米国防長官と電話会談を行った。\n"
+    got = [m.participants for m in meet(text, edition="2018").meetings]
+    assert len(got) == 1 and "小野寺" in got[0] and "マティス" in got[0]

@@ -655,17 +655,25 @@ class ProseReader:
             for n in range(len(frames) - 2, -1, -1):
                 if self.dates_joined.fullmatch(text[frames[n].start + 1:frames[n].end]) is not None:
                     reach[n] = reach[n + 1]
-            peopled = [any(f.start <= i < reach[n] for i in view.people) for n, f in enumerate(frames)]
+            # a frame that ends in a clause of its own (…意見交換を行ったほか、 / …が訪日した際に発出された宣言を受けて、)
+            # dates no session here, and its people are that clause's
+            closing = [[c.end() for c in self.closed_frame.finditer(text[f.start:f.end])] if n + 1 < len(frames) else []
+                       for n, f in enumerate(frames)]
+            closed = [bool(c) for c in closing]
+            peopled = [not closed[n] and any(f.start <= i < reach[n] for i in view.people) for n, f in enumerate(frames)]
             shared = any(lo <= i < prefix_end for i in view.people)
+            # the subjects of the sentence, but for those of a closing clause (…が訪日した際の宣言を受けて、)
+            open_subjects = [i for i in sentence_subjects
+                             if not any(c and f.start <= i < f.start + c[-1] for c, f in zip(closing, frames))]
             for n, f in enumerate(frames):
-                if n + 1 < len(frames) and self.closed_frame.search(text[f.start:f.end]) is not None:
-                    continue  # the frame ends in a clause of its own (…意見交換を行ったほか、)
+                if closed[n]:
+                    continue
                 if not shared and any(peopled) and not peopled[n]:
                     continue  # the people are written in other frames: this date dates something else
                 if f.date is not None and f.date.modifier == "from":
                     continue  # 15年以降…開催されており: recurring since a date, no one session
                 own = [i for i in sorted(view.people) if (lo <= i < prefix_end or f.start <= i < reach[n])]
-                subjects, partners = self._frame_people(view, m, f, own, roles, sentence_subjects, attendees, carried,
+                subjects, partners = self._frame_people(view, m, f, own, roles, open_subjects, attendees, carried,
                                                         limit)
                 span_text = text[f.start:hi] + text[m.start:m.name_end]
                 mode = mode0
