@@ -485,3 +485,12 @@ def test_meetings_prose_the_subject_after_a_closing_clause_takes_part(meet):
     text = "2017年9月の核実験を受けて、小野寺防衛大臣は、同月、マティス米国防長官と電話会談を行った。\n"
     got = [m.participants for m in meet(text, edition="2018").meetings]
     assert len(got) == 1 and "小野寺" in got[0] and "マティス" in got[0]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a region visited names no host; the country where each session was held does
+    ("2023年7月、岸田内閣総理大臣は中東を訪問し、カタールではタミーム首長と、クウェートではミシュアル首相と、"
+     "それぞれ首脳会談を行った。\n", [("カタール", "QA", "visit"), ("クウェート", "KW", "visit")]),
+])
+def test_meetings_prose_a_region_visited_leaves_the_host_to_the_place(meet, text, expected):
+    assert [(m.venue, m.host, m.consult_mode) for m in meet(text, edition="2024").meetings] == expected

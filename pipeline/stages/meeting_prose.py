@@ -869,10 +869,10 @@ class ProseReader:
             chosen = next((o for o in options if o[2] or self.not_place_event(o[0])), options[0])
         if chosen is not None:
             venue, venue_country, venue_is_event = chosen
+        codes = [c for _, c in visited if c]  # a region visited (中東を訪問し) names no host: the venue may
         if japan_visit:
             host = "JP"
-        elif visited:
-            codes = [c for _, c in visited if c]
+        elif codes:
             fit = [c for c in codes if c in counterparts]
             seat = [x for x in counterparts if self.seat_of(x) and self.seat_of(x) in codes]
             host = seat[0] if seat and not fit else (fit[0] if fit else (codes[0] if len(codes) == 1 else ""))
