@@ -494,3 +494,23 @@ def test_meetings_prose_the_subject_after_a_closing_clause_takes_part(meet):
 ])
 def test_meetings_prose_a_region_visited_leaves_the_host_to_the_place(meet, text, expected):
     assert [(m.venue, m.host, m.consult_mode) for m in meet(text, edition="2024").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a place written after それぞれ is every session's
+    ("稲田防衛大臣は、2016年9月にラオスのチャンサモン国防大臣と、同年10月にはミャンマーのセイン・ウィン国防大臣と、"
+     "それぞれ防衛省において会談を行った。\n", [("2016-09", "防衛省"), ("2016-10", "防衛省")]),
+    # each session's own place stays its own
+    ("稲田防衛大臣は、2016年9月にラオスのチャンサモン国防大臣と東京において、同年10月にはミャンマーのセイン・ウィン"
+     "国防大臣と防衛省において、それぞれ会談を行った。\n", [("2016-09", "東京"), ("2016-10", "防衛省")]),
+])
+def test_meetings_prose_a_place_after_each_is_every_sessions(meet, text, expected):
+    assert [(m.date, m.venue) for m in meet(text, edition="2017").meetings] == expected
+
+
+def test_meetings_prose_dates_with_their_own_places_share_the_partner_after_them(meet):
+    text = ("マレーシアとは、中谷防衛大臣が2015年3月にクアラルンプールで、同年11月に東京で、ヒシャムディン国防大臣と"
+            "日マレーシア防衛相会談を行った。\n")
+    got = [(m.date, m.venue, m.participants) for m in meet(text, edition="2016").meetings]
+    assert got == [("2015-03", "クアラルンプール", "JP-中谷元|MY-ヒシャムディン"),
+                   ("2015-11", "東京", "JP-中谷元|MY-ヒシャムディン")]

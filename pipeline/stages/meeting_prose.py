@@ -661,6 +661,9 @@ class ProseReader:
                        for n, f in enumerate(frames)]
             closed = [bool(c) for c in closing]
             peopled = [not closed[n] and any(f.start <= i < reach[n] for i in view.people) for n, f in enumerate(frames)]
+            # a place written after それぞれ, right before the mention, is every frame's (Aと、Bと、それぞれ東京において会談)
+            each = [d.start() for d in self.distribute.finditer(text[lo:hi])]
+            ea, eb = view.raw(lo + each[-1], hi) if each and len(frames) > 1 else (0, 0)
             shared = any(lo <= i < prefix_end for i in view.people)
             # the subjects of the sentence, but for those of a closing clause (…が訪日した際の宣言を受けて、)
             open_subjects = [i for i in sentence_subjects
@@ -686,7 +689,7 @@ class ProseReader:
                 pa, pb = view.raw(lo, prefix_end)
                 va, vb = view.raw(m.end, m.verb_end)  # …会合を東京において対面形式で開催し: its own verb phrase
                 frame_venues = [v for v in venues if (fa <= v.start and v.end <= fb) or (pa <= v.start and v.end <= pb)
-                                or (va <= v.start and v.end <= vb)]
+                                or (va <= v.start and v.end <= vb) or (ea <= v.start and v.end <= eb)]
                 groups = self._distribute(view, f, hi, subjects, partners, span_text, own, roles)
                 events = own_occasions if frame_venues else event_venues
                 for subs, parts, country in groups:
