@@ -514,3 +514,21 @@ def test_meetings_prose_dates_with_their_own_places_share_the_partner_after_them
     got = [(m.date, m.venue, m.participants) for m in meet(text, edition="2016").meetings]
     assert got == [("2015-03", "クアラルンプール", "JP-中谷元|MY-ヒシャムディン"),
                    ("2015-11", "東京", "JP-中谷元|MY-ヒシャムディン")]
+
+
+def test_meetings_prose_a_dated_caption_shows_a_session_of_its_own(meet):
+    # the prose tells the visitor's talks with the prime minister; the photo, dated, his talks with the
+    # defence minister: two sessions of one visit
+    text = ("2019年4月、スタヴリディスNATO事務総長代理が来日し、安倍内閣総理大臣と会談を行った。\n\n"
+            "来日したスタヴリディスNATO事務総長代理と会談する岩屋防衛大臣（2019年4月）\n")
+    got = [(m.source, m.participants.split("|")) for m in meet(text, edition="2020").meetings]
+    assert [s for s, _ in got] == ["prose", "caption"]
+    assert any("安倍" in p for p in got[0][1]) and any("岩屋" in p for p in got[1][1])
+    assert all(any("スタヴリディス" in p for p in ps) and len(ps) == 2 for _, ps in got)
+
+
+def test_meetings_prose_a_caption_of_the_session_told_is_the_same_session(meet):
+    text = ("2019年4月、スタヴリディスNATO事務総長代理が来日し、岩屋防衛大臣と会談を行った。\n\n"
+            "来日したスタヴリディスNATO事務総長代理と会談する岩屋防衛大臣（2019年4月）\n")
+    got = [(m.source, m.participants) for m in meet(text, edition="2020").meetings]
+    assert len(got) == 1 and got[0][0] == "prose"

@@ -677,7 +677,7 @@ class ProseReader:
                     continue  # 15年以降…開催されており: recurring since a date, no one session
                 own = [i for i in sorted(view.people) if (lo <= i < prefix_end or f.start <= i < reach[n])]
                 subjects, partners = self._frame_people(view, m, f, own, roles, open_subjects, attendees, carried,
-                                                        limit)
+                                                        limit, caption)
                 span_text = text[f.start:hi] + text[m.start:m.name_end]
                 mode = mode0
                 if mode == "in_person":  # a mode written for the date, or in the clause's verb phrase
@@ -730,14 +730,19 @@ class ProseReader:
         return inherited
 
     def _frame_people(self, view: View, m: Mention, f: _Frame, own: list[int], roles: dict[int, str],
-                      sentence_subjects: list[int], attendees: list[PersonMention], carried, limit: int):
+                      sentence_subjects: list[int], attendees: list[PersonMention], carried, limit: int,
+                      caption: bool = False):
         """(subjects, partners) of a frame: its own people by role, else the sentence's last subject
-        before it, the account's subjects carried over, or the people named after the mention."""
+        before it, the account's subjects carried over, or the people named after the mention (in a
+        caption, the person its clause describes: …と会談する小野寺防衛大臣)."""
         subjects = [view.people[i] for i in own if roles[i] == "subject"]
         if not subjects:
             earlier = [i for i in sentence_subjects if i < f.end]
             subjects = [view.people[i] for i in earlier[-1:]]
         partners = [view.people[i] for i in own if roles[i] == "partner"]
+        if caption and not subjects and partners:
+            shown = [i for i in sorted(view.people) if m.end <= i < limit and roles[i] != "partner"]
+            subjects = [view.people[i] for i in shown[:1]]
         if not subjects and carried is not None and partners and not sentence_subjects:
             # the account's subject carries over, unless it is a third country's visitor (Xが来日し…。
             # Yについては、同年6月、Y国防大臣との会談を…: X took no part)

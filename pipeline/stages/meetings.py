@@ -526,7 +526,22 @@ def _same_session(a: Session, b: Session) -> bool:
         return False
     if a.counterparts and b.counterparts and a.counterparts != b.counterparts:
         return False
-    return not (a.participants and b.participants and not set(a.participants) & set(b.participants))
+    if not (a.participants and b.participants and set(a.participants) & set(b.participants)):
+        return not (a.participants and b.participants)
+    # people in common, but each names another person of one side (安倍首相 in the prose, 小野寺防衛大臣 in
+    # the caption, each with the same visitor): two sessions of the visit
+    sides_a, sides_b = _by_side(a.participants), _by_side(b.participants)
+    return all(sides_a[c] & sides_b[c] for c in sides_a.keys() & sides_b.keys())
+
+
+def _by_side(participants: tuple[str, ...]) -> dict[str, set[str]]:
+    """person_ids by the country their id begins with (`JP-安倍晋三`); ids with no country are left out."""
+    out: dict[str, set[str]] = {}
+    for p in participants:
+        code, sep, _ = p.partition("-")
+        if sep and code:
+            out.setdefault(code, set()).add(p)
+    return out
 
 
 def participant_names(m: Meeting, rows: _Rows) -> str:
