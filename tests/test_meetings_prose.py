@@ -532,3 +532,11 @@ def test_meetings_prose_a_caption_of_the_session_told_is_the_same_session(meet):
             "来日したスタヴリディスNATO事務総長代理と会談する岩屋防衛大臣（2019年4月）\n")
     got = [(m.source, m.participants) for m in meet(text, edition="2020").meetings]
     assert len(got) == 1 and got[0][0] == "prose"
+
+
+def test_meetings_prose_a_meeting_named_in_a_clause_of_its_own_is_not_the_place(meet):
+    # 同会談で… is where the policy was confirmed, not where the talks after it were held
+    text = ("2009年11月、北澤防衛大臣は、防衛省において梁光烈国防部長と日中防衛相会談を行った。同会談で確認された方針を"
+            "受けて、2010年1月には、東京において日中防衛当局間協議を開催した。\n")
+    got = [(m.title, m.venue, m.host) for m in meet(text, edition="2010").meetings]
+    assert got == [("日中防衛相会談", "防衛省", "JP"), ("日中防衛当局間協議", "東京", "JP")]

@@ -450,9 +450,12 @@ class ProseReader:
         """Roles told by the other mentions of the sentence: an event that is the place of a later
         meeting, a coordinated mention that takes the role of the next."""
         # an event used as the place of a later meeting of the sentence (シャングリラ会合において…と会談)
+        # (not across a clause of its own: 同会談で確認された方針を受けて、…協議を開催し)
         for k in range(len(out) - 2, -1, -1):
             x = out[k]
-            if self.venue_after.match(text[x.end:]) is not None and any(y.role == "meeting" for y in out[k + 1:]):
+            later = next((y for y in out[k + 1:] if y.role == "meeting"), None)
+            if self.venue_after.match(text[x.end:]) is not None and later is not None \
+                    and self.closed_frame.search(text[x.end:later.start]) is None:
                 out[k] = replace(x, verb_end=x.end, role="venue", reason="the place of another meeting in the sentence")
         # a coordinated mention (AとBが行われた, Aが、さらにBが行われた) takes the role of the next
         for k in range(len(out) - 1, -1, -1):
