@@ -540,3 +540,15 @@ def test_meetings_prose_a_meeting_named_in_a_clause_of_its_own_is_not_the_place(
             "受けて、2010年1月には、東京において日中防衛当局間協議を開催した。\n")
     got = [(m.title, m.venue, m.host) for m in meet(text, edition="2010").meetings]
     assert got == [("日中防衛相会談", "防衛省", "JP"), ("日中防衛当局間協議", "東京", "JP")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one visit, two sessions of the visitor: Japan hosts both
+    ("2023年1月、ストルテンベルグNATO事務総長が来日し、岸田内閣総理大臣を表敬したほか、浜田防衛大臣と会談を行った。\n",
+     [("表敬", "JP", "visit"), ("会談", "JP", "visit")]),
+    # a telephone talk after it is no part of the visit
+    ("2023年1月、ストルテンベルグNATO事務総長が来日し、岸田内閣総理大臣を表敬したほか、浜田防衛大臣と電話会談を行った。\n",
+     [("表敬", "JP", "visit"), ("電話会談", "", "phone")]),
+])
+def test_meetings_prose_the_sessions_of_one_visit_share_its_host(meet, text, expected):
+    assert [(m.title, m.host, m.consult_mode) for m in meet(text, edition="2023").meetings] == expected

@@ -767,7 +767,8 @@ class ProseReader:
     def _placed_by_context(self, session: Session, prev: Session | None, previous_venue: list) -> Session:
         """A session whose place is told elsewhere: 同会合において (the place told before), or a second
         session of the same sentence and date with no place of its own (Xにおいて…と会談を行うとともに、
-        …を交えた…会談を行った: one place for both). Remembers the place for the next."""
+        …を交えた…会談を行った: one place for both; with someone of the first, its host too).
+        Remembers the place for the next."""
         if session.venue.startswith(self.cfg.anaphor) and previous_venue[0]:
             session = replace(session, venue=previous_venue[0][0], venue_country=previous_venue[0][1],
                               venue_is_event=previous_venue[0][2])
@@ -775,6 +776,12 @@ class ProseReader:
                 prev.sentence_id == session.sentence_id and prev.start != session.start and prev.date == session.date:
             session = replace(session, venue=prev.venue, venue_country=prev.venue_country,
                               venue_is_event=prev.venue_is_event)
+        if not session.venue and not session.host and session.mode == "in_person" and prev is not None \
+                and prev.host and prev.mode == "in_person" and prev.sentence_id == session.sentence_id \
+                and prev.start != session.start and prev.date == session.date \
+                and set(prev.participants) & set(session.participants):
+            # one visit, two sessions (Xが来日し、Aを表敬したほか、Bと会談を行い): the visitor's host for both
+            session = replace(session, host=prev.host)
         if session.venue:
             previous_venue[0] = (session.venue, session.venue_country, session.venue_is_event)
         return session
