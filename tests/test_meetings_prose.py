@@ -552,3 +552,22 @@ def test_meetings_prose_a_meeting_named_in_a_clause_of_its_own_is_not_the_place(
 ])
 def test_meetings_prose_the_sessions_of_one_visit_share_its_host(meet, text, expected):
     assert [(m.title, m.host, m.consult_mode) for m in meet(text, edition="2023").meetings] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # talks to go on (協議していく) are no session; the call that agreed on them is
+    ("2006年2月、額賀防衛庁長官はラムズフェルド国防長官と電話会談を行い、経費の分担について引き続き協議していくことで"
+     "一致した。\n", ["電話会談"]),
+    # a topic the government discussed, nobody named: no session
+    ("2012年4月、政府は安全保障会議を開催し、我が国の対応について協議した。\n", []),
+    # attending the meeting is the purpose of the visit, not a session; the talks are
+    ("2024年3月、木原防衛大臣は、同会合に参加するため来日したジョセフ・パプアニューギニア国防大臣と防衛省において会談を"
+     "行った。\n", ["会談"]),
+    # held for the first time: the named talks are the session
+    ("メキシコとは、2023年、東京において日メキシコ防衛当局間協議を初めて実施し、交流の枠組みについて協議した。\n",
+     ["日メキシコ防衛当局間協議"]),
+    # talks that have been held (会談している) stay a session
+    ("2008年5月、石破防衛大臣は、インドネシアのユウォノ国防相とも電話で会談している。\n", ["会談"]),
+])
+def test_meetings_prose_what_is_no_session_beside_one(meet, text, expected):
+    assert [m.title for m in meet(text, edition="2024").meetings] == expected

@@ -706,6 +706,8 @@ class ProseReader:
                         # …協議が開催され、…について協議が行われた / …会談を行い、…について協議した: the word
                         # alone tells the session just told again, or what it discussed
                         continue
+                    if m.bare and not subs and not parts and self.discussed_topic.search(text[lo:m.start]) is not None:
+                        continue  # (政府は…会議を開催し、)…について協議した: a topic discussed, with nobody named
                     if prev is not None and prev.sentence_id == session.sentence_id and prev.date == session.date \
                             and prev.start != session.start and self.joins_previous.search(text[lo:hi]) is not None:
                         session = replace(session, participants=tuple(sorted(set(prev.participants)
