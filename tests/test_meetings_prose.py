@@ -571,3 +571,16 @@ def test_meetings_prose_the_sessions_of_one_visit_share_its_host(meet, text, exp
 ])
 def test_meetings_prose_what_is_no_session_beside_one(meet, text, expected):
     assert [m.title for m in meet(text, edition="2024").meetings] == expected
+
+
+def test_meetings_prose_a_visit_told_alone_dates_and_names_the_talks_after_it(meet):
+    text = ("2018年8月、大野防衛大臣政務官は、ソロモン諸島及びバヌアツを訪問した。ホニアラではマネレ外務大臣と会談を行い、"
+            "協力の推進で一致した。ポートビラでは、レゲンバヌ外務大臣と会談した。\n")
+    got = [(m.date, m.participants) for m in meet(text, edition="2019").meetings]
+    assert [d for d, _ in got] == ["2018-08", "2018-08"]
+    assert all("大野" in p and len(p.split("|")) == 2 for _, p in got)
+
+
+def test_meetings_prose_a_visit_told_alone_dates_no_talks_with_nobody_named(meet):
+    text = "2018年8月、大野防衛大臣政務官は、ソロモン諸島を訪問した。実務者の協議としては、防衛当局間協議も開催された。\n"
+    assert [m.date for m in meet(text, edition="2019").meetings] == []

@@ -546,7 +546,8 @@ class ProseReader:
         p_starts, d_starts = [p.start for p in people], [d.start for d in dates]
         v_starts = [v.start for v in venues]
         out: list[Session] = []
-        last: tuple[int | None, tuple[PersonMention, ...], DateMention | None] | None = None
+        # the account so far: (section, its subjects, its date, whether a visit told alone opened it)
+        last: tuple[int | None, tuple[PersonMention, ...], DateMention | None, bool] | None = None
         previous_venue: list = [None]  # (venue, country, is_event) of the last session with a venue
         told_at = -2  # the index of the last sentence that told sessions
         for n, sents in enumerate(self.logical_sentences(doc)):
@@ -576,10 +577,21 @@ class ProseReader:
                 told_at = n
                 subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 last_date = next((view.dates[i] for i in sorted(view.dates, reverse=True)), None)
-                last = (section_id, subjects or (carried[1] if carried else ()), last_date)
+                # a sentence with no date of its own goes on with the account's date (and its visit)
+                last = (section_id, subjects or (carried[1] if carried else ()),
+                        last_date or (carried[2] if carried else None),
+                        bool(carried and carried[3] and last_date is None))
                 out += found
             elif mentions or ps:
-                last = None if any(self.role_of(view, i) == "subject" for i in view.people) else last
+                subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
+                visit_date = next((view.dates[i] for i in sorted(view.dates)), None)
+                if subjects and visit_date is not None and not any(x.role == "meeting" for x in mentions) \
+                        and self.visits(view, 0, len(view.text))[1]:
+                    # 本年3月、A防衛副大臣は、B及びCを訪問した。Bでは…と会談を行い: the visit's account goes on,
+                    # with its subject and its date
+                    last = (section_id, subjects, visit_date, True)
+                else:
+                    last = None if subjects else last
         return out
 
     def _from_session_before(self, view: View, found: list[Session], told: list[Session]) -> list[Session]:
@@ -637,7 +649,9 @@ class ProseReader:
         sentence_subjects = [i for i in sorted(view.people) if roles[i] == "subject"]
         # この会合の際: an occasion told before is no place where the session's own place is written
         told_before = [o.span() for o in self.occasion_told_before.finditer(text)]
-        continuing = carried is not None and self.continuation.match(text) is not None
+        # a sentence continues the account when it says so (また、その際…), or names someone after a visit told
+        # alone (…を訪問した。ポートモレスビーではA国防大臣と会談を行い)
+        continuing = carried is not None and ((carried[3] and bool(view.people)) or self.continuation.match(text) is not None)
         for k, m in enumerate(mentions):
             if m.role != "meeting":
                 continue
