@@ -164,17 +164,14 @@ def _compile_spec(rule_id: str, spec: TokenSpec) -> _Spec:
 
 
 class _Markers:
-    """Whether token i of a sentence is a footnote marker, decided when first asked (a match asks of
-    few tokens)."""
+    """Whether token i of a sentence is a footnote marker, decided when asked (a match asks of few
+    tokens; `decide` is memoized by surface)."""
 
     def __init__(self, surfaces: list[str], decide):
-        self.surfaces, self.decide, self.known = surfaces, decide, {}
+        self.surfaces, self.decide = surfaces, decide
 
     def __getitem__(self, i: int) -> bool:
-        hit = self.known.get(i)
-        if hit is None:
-            hit = self.known[i] = self.decide(self.surfaces[i])
-        return hit
+        return self.decide(self.surfaces[i])
 
 
 def match_tokens(specs: tuple[_Spec, ...], surfaces: list[str], toks: tuple[Token, ...], begin: int,

@@ -573,9 +573,9 @@ class ProseReader:
                                                             previous_venue), out)
             if not found and told_at == n - 1 and not any(x.role == "meeting" for x in mentions):
                 self._attendees_told_next(view, out)
+            subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
             if found:
                 told_at = n
-                subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 last_date = next((view.dates[i] for i in sorted(view.dates, reverse=True)), None)
                 # a sentence with no date of its own goes on with the account's date (and its visit)
                 last = (section_id, subjects or (carried[1] if carried else ()),
@@ -583,7 +583,6 @@ class ProseReader:
                         bool(carried and carried[3] and last_date is None))
                 out += found
             elif mentions or ps:
-                subjects = tuple(view.people[i] for i in sorted(view.people) if self.role_of(view, i) == "subject")
                 visit_date = next((view.dates[i] for i in sorted(view.dates)), None)
                 if subjects and visit_date is not None and not any(x.role == "meeting" for x in mentions) \
                         and self.visits(view, 0, len(view.text))[1]:
