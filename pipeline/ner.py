@@ -157,7 +157,17 @@ class _ModelProcess:
         self.ready: dict[str, list[tuple[int, int, str]]] = {}
         self.alive = True
         self.changed = threading.Condition()
-        threading.Thread(target=self._collect, daemon=True, name="hakusho-ginza-answers").start()
+        self.collector = threading.Thread(target=self._collect, daemon=True, name="hakusho-ginza-answers")
+        self.collector.start()
+
+    def close(self) -> None:
+        """Stop the process, then the thread that collects its answers, then close the pipe — in that
+        order: the thread reads from the pipe, and the number of a closed pipe is soon another's (a pipe
+        closed under it had it read the next model process's answers)."""
+        self.process.kill()
+        self.process.join()
+        self.collector.join()  # the process is gone: its end of the pipe is closed, so the thread ends
+        self.conn.close()
 
     def _collect(self) -> None:
         while True:

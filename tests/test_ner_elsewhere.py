@@ -16,7 +16,7 @@ def test_the_model_process_reads_the_same_entities(ner_extractor, rules):
         assert elsewhere.spans(TEXTS) == here
         assert elsewhere._elsewhere is not None and elsewhere._nlp is None  # read there, not loaded here
     finally:
-        elsewhere._elsewhere.conn.close()
+        elsewhere._elsewhere.close()
 
 
 def test_windows_handed_ahead_are_read_once_and_give_the_same_entities(ner_extractor, rules):
@@ -32,7 +32,9 @@ def test_windows_handed_ahead_are_read_once_and_give_the_same_entities(ner_extra
     windows = [n.text[a:b] for _, n, d in asks for a, b in model.picker.windows(n.text, d)]
     assert model.spans(windows) == ner_extractor.model.spans(windows)
     assert model._elsewhere.sent == sent  # the windows were not sent twice
-    model._elsewhere.conn.close()
+    model._elsewhere.close()
+    # closed in order: the thread that read its answers ended before the pipe closed under it
+    assert not model._elsewhere.collector.is_alive() and model._elsewhere.conn.closed
 
 
 def test_a_model_process_that_died_is_replaced_by_the_model_here(ner_extractor, rules):
